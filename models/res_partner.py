@@ -1,0 +1,47 @@
+from odoo import fields, models
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    support_ticket_ids = fields.One2many(
+        "support.ticket",
+        "partner_id",
+        string="Support tickets",
+        groups="support_ticket.group_support_user",
+    )
+    support_ticket_count = fields.Integer(
+        compute="_compute_support_ticket_count",
+        string="Tickets",
+        groups="support_ticket.group_support_user",
+    )
+
+    def _compute_support_ticket_count(self):
+        # tickets of the contact and of its children (employees of a company)
+        all_partners = self.with_context(active_test=False).search_fetch(
+            [("id", "child_of", self.ids)], ["parent_id"]
+        )
+        counts = dict(
+            self.env["support.ticket"]._read_group(
+                [("partner_id", "in", all_partners.ids)], ["partner_id"], ["__count"]
+            )
+        )
+        for partner in self:
+            partner.support_ticket_count = 0
+        for partner, count in counts.items():
+            while partner:
+                if partner in self:
+                    partner.support_ticket_count += count
+                partner = partner.parent_id
+
+    def action_view_support_tickets(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "support_ticket.support_ticket_action"
+        )
+        action["domain"] = [("partner_id", "child_of", self.id)]
+        action["context"] = {
+            "default_partner_id": self.id,
+            "search_default_filter_open": 0,
+        }
+        return action

@@ -1,0 +1,53 @@
+from odoo import api, fields, models
+
+
+class SupportTeam(models.Model):
+    _name = "support.team"
+    _description = "Support area"
+    _inherit = ["support.catalog.mixin"]
+    _ticket_field = "team_id"
+
+    member_ids = fields.Many2many(
+        "res.users",
+        "support_team_member_rel",
+        "team_id",
+        "user_id",
+        string="Members",
+        domain=[("share", "=", False)],
+        help="Members see and work the tickets of this area.",
+    )
+    leader_id = fields.Many2one(
+        "res.users",
+        string="Leader",
+        domain=[("share", "=", False)],
+        index="btree_not_null",
+    )
+    description = fields.Text(translate=True)
+    open_ticket_count = fields.Integer(
+        compute="_compute_open_ticket_count", string="Open tickets"
+    )
+
+    def _compute_open_ticket_count(self):
+        counts = dict(
+            self.env["support.ticket"]._read_group(
+                [("team_id", "in", self.ids), ("is_locked", "=", False)],
+                ["team_id"],
+                ["__count"],
+            )
+        )
+        for team in self:
+            team.open_ticket_count = counts.get(team, 0)
+
+    @api.onchange("leader_id")
+    def _onchange_leader_id(self):
+        if self.leader_id and self.leader_id not in self.member_ids:
+            self.member_ids |= self.leader_id
+
+    def action_view_tickets(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "support_ticket.support_ticket_action"
+        )
+        action["domain"] = [("team_id", "=", self.id)]
+        action["context"] = {"default_team_id": self.id}
+        return action

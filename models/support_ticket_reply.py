@@ -1,0 +1,162 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import format_datetime
+
+from .support_ticket import ORIGINS
+
+
+class SupportTicketReply(models.Model):
+    _name = "support.ticket.reply"
+    _description = "Support ticket reply"
+    _order = "date, id"
+    _check_company_auto = True
+
+    ticket_id = fields.Many2one(
+        "support.ticket",
+        string="Ticket",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        check_company=True,
+    )
+    company_id = fields.Many2one(related="ticket_id.company_id", store=True, index=True)
+    author_id = fields.Many2one(
+        "res.partner",
+        string="Author",
+        required=True,
+        index=True,
+        default=lambda self: self.env.user.partner_id,
+    )
+    body = fields.Html(string="Message")
+    attachment_ids = fields.Many2many(
+        "ir.attachment",
+        "support_ticket_reply_ir_attachment_rel",
+        "reply_id",
+        "attachment_id",
+        string="Attachments",
+    )
+    origin = fields.Selection(ORIGINS, required=True, default="manual")
+    email_from = fields.Char(string="Sender email")
+    is_internal = fields.Boolean(
+        string="Internal note",
+        help="Only the support team sees internal notes: customers never do.",
+    )
+    date = fields.Datetime(required=True, default=fields.Datetime.now, index=True)
+    author_role = fields.Selection(
+        [("creator", "Creator"), ("assignee", "Assigned"), ("other", "Other")],
+        compute="_compute_author_role",
+        string="Author role",
+    )
+    tone = fields.Selection(
+        [
+            ("creator", "Creator"),
+            ("assignee", "Assignee"),
+            ("email", "Email"),
+            ("other", "Other"),
+        ],
+        compute="_compute_author_role",
+        help="Colour of the reply in the conversation.",
+    )
+
+    @api.depends(
+        "author_id", "origin", "ticket_id.user_id", "ticket_id.creator_partner_id"
+    )
+    def _compute_author_role(self):
+        for reply in self:
+            ticket = reply.ticket_id
+            if reply.author_id == ticket.creator_partner_id:
+                role = "creator"
+            elif ticket.user_id and reply.author_id == ticket.user_id.partner_id:
+                role = "assignee"
+            else:
+                role = "other"
+            reply.author_role = role
+            if reply.origin == "email":
+                reply.tone = "email"
+            elif role == "assignee":
+                reply.tone = "assignee"
+            else:
+                reply.tone = role
+
+    @api.depends("ticket_id", "author_id")
+    def _compute_display_name(self):
+        for reply in self:
+            reply.display_name = self.env._(
+                "Reply of %(author)s on %(ticket)s",
+                author=reply.author_id.display_name,
+                ticket=reply.ticket_id.code,
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        tickets = self.env["support.ticket"].browse(
+            {vals["ticket_id"] for vals in vals_list if vals.get("ticket_id")}
+        )
+        tickets._check_can_reply()
+        replies = super().create(vals_list)
+        replies._bind_attachments()
+        return replies
+
+    def write(self, vals):
+        if set(vals) - {"attachment_ids"}:
+            self.ticket_id._check_can_reply()
+        if "ticket_id" in vals:
+            raise UserError(self.env._("A reply cannot be moved to another ticket."))
+        res = super().write(vals)
+        if "attachment_ids" in vals:
+            self._bind_attachments()
+        return res
+
+    def _bind_attachments(self):
+        for reply in self:
+            loose = reply.attachment_ids.sudo().filtered(
+                lambda a, r=reply: (a.res_model, a.res_id) != (r._name, r.id)
+                and (not a.res_id or a.res_model == r._name)
+                and a.create_uid.id == self.env.uid
+            )
+            if loose:
+                loose.write({"res_model": reply._name, "res_id": reply.id})
+
+    def _attach_files(self, files):
+        """Attach ``(name, raw bytes)`` pairs to the reply."""
+        self.ensure_one()
+        attachments = self.env["ir.attachment"].create(
+            [
+                {"name": name, "raw": raw, "res_model": self._name, "res_id": self.id}
+                for name, raw in files
+            ]
+        )
+        self.attachment_ids = [fields.Command.link(a.id) for a in attachments]
+        return attachments
+
+    def _conversation_values(self):
+        self.ensure_one()
+        badges = []
+        if self.author_role == "creator":
+            badges.append("creator")
+        elif self.author_role == "assignee":
+            badges.append("assignee")
+        if self.origin == "email":
+            badges.append("email")
+        if self.is_internal:
+            badges.append("internal")
+        return {
+            "id": self.id,
+            "kind": "reply",
+            "author": self.author_id.display_name or self.email_from or "",
+            "date": format_datetime(self.env, self.date, dt_format="short"),
+            "body": self.body or "",
+            "badges": badges,
+            "email_from": self.email_from if self.origin == "email" else "",
+            "tone": self.tone,
+            "is_internal": self.is_internal,
+            "attachments": [
+                {
+                    "id": a.id,
+                    "name": a.name,
+                    "mimetype": a.mimetype,
+                    "url": f"/web/content/{a.id}?download=true",
+                }
+                for a in self.attachment_ids
+            ],
+        }

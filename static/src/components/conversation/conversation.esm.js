@@ -1,0 +1,152 @@
+import {Component, markup, useRef, useState} from "@odoo/owl";
+import {_t} from "@web/core/l10n/translation";
+import {getDataURLFromFile} from "@web/core/utils/urls";
+import {registry} from "@web/core/registry";
+import {standardWidgetProps} from "@web/views/widgets/standard_widget_props";
+import {useRecordObserver} from "@web/model/relational_model/utils";
+import {useService} from "@web/core/utils/hooks";
+
+const BADGES = {
+    creator: {label: _t("Creator"), className: "o_support_color_grey"},
+    assignee: {label: _t("Assigned"), className: "o_support_color_blue"},
+    email: {label: _t("Email"), className: "o_support_color_yellow"},
+    internal: {label: _t("Internal note"), className: "o_support_color_dark"},
+};
+
+const TONES = {
+    creator: "o_support_tone_creator",
+    assignee: "o_support_tone_assignee",
+    email: "o_support_tone_email",
+    other: "o_support_tone_other",
+};
+
+/**
+ * The conversation of a ticket: its description, then its replies, with a
+ * composer while the ticket is open and a locked notice once it is resolved
+ * or closed.
+ */
+export class SupportConversation extends Component {
+    static template = "support_ticket.SupportConversation";
+    static props = {...standardWidgetProps};
+
+    setup() {
+        this.orm = useService("orm");
+        this.notification = useService("notification");
+        this.fileInput = useRef("fileInput");
+        this.badges = BADGES;
+        this.state = useState({
+            loaded: false,
+            messages: [],
+            locked: false,
+            stateName: "",
+            canReply: false,
+            canReopen: false,
+            body: "",
+            isInternal: false,
+            fileName: "",
+            busy: false,
+        });
+        useRecordObserver(async (record) => {
+            // reload when the ticket, its state, its assignee or its replies change
+            const key = [
+                record.resId,
+                record.data.is_locked,
+                record.data.reply_count,
+                record.data.user_id && record.data.user_id.id,
+            ].join("|");
+            if (key !== this.loadedKey) {
+                this.loadedKey = key;
+                await this.load(record.resId);
+            }
+        });
+    }
+
+    async load(resId) {
+        if (!resId) {
+            Object.assign(this.state, {loaded: true, messages: [], canReply: false});
+            return;
+        }
+        const data = await this.orm.call("support.ticket", "get_conversation", [[resId]]);
+        Object.assign(this.state, {
+            loaded: true,
+            messages: data.messages.map((message) => ({
+                ...message,
+                body: markup(message.body),
+            })),
+            locked: data.locked,
+            stateName: data.state,
+            canReply: data.can_reply,
+            canReopen: data.can_reopen,
+        });
+    }
+
+    toneClass(message) {
+        return TONES[message.tone] || TONES.other;
+    }
+
+    onFileChange(ev) {
+        const file = ev.target.files[0];
+        this.state.fileName = file ? file.name : "";
+    }
+
+    clearFile() {
+        if (this.fileInput.el) {
+            this.fileInput.el.value = "";
+        }
+        this.state.fileName = "";
+    }
+
+    async onReply() {
+        const record = this.props.record;
+        const file = this.fileInput.el && this.fileInput.el.files[0];
+        if (!this.state.body.trim() && !file) {
+            this.notification.add(_t("Write a message or attach a file before replying."), {
+                type: "warning",
+            });
+            return;
+        }
+        this.state.busy = true;
+        try {
+            if (record.dirty && !(await record.save())) {
+                return;
+            }
+            let attachmentData = false;
+            if (file) {
+                const dataUrl = await getDataURLFromFile(file);
+                attachmentData = dataUrl.split(",")[1] || "";
+            }
+            await this.orm.call("support.ticket", "post_reply", [[record.resId]], {
+                body: this.state.body,
+                attachment_name: file ? file.name : false,
+                attachment_data: attachmentData,
+                is_internal: this.state.isInternal,
+            });
+            this.state.body = "";
+            this.state.isInternal = false;
+            this.clearFile();
+            await record.load();
+            this.loadedKey = undefined;
+            await this.load(record.resId);
+        } finally {
+            this.state.busy = false;
+        }
+    }
+
+    async onReopen() {
+        const record = this.props.record;
+        if (record.dirty && !(await record.save())) {
+            return;
+        }
+        await this.orm.call("support.ticket", "action_reopen", [[record.resId]]);
+        await record.load();
+    }
+}
+
+registry.category("view_widgets").add("support_conversation", {
+    component: SupportConversation,
+    fieldDependencies: [
+        {name: "is_locked", type: "boolean"},
+        {name: "reply_count", type: "integer"},
+        {name: "user_id", type: "many2one", relation: "res.users"},
+    ],
+});

@@ -1,0 +1,75 @@
+import {registry} from "@web/core/registry";
+
+/**
+ * A staff user opens a ticket, replies with an attachment, resolves the
+ * ticket and finds its conversation locked.
+ */
+registry.category("web_tour.tours").add("support_ticket_backend_tour", {
+    url: "/odoo/action-support_ticket.support_ticket_action",
+    steps: () => [
+        {
+            content: "Create a ticket",
+            trigger: ".o_list_button_add",
+            run: "click",
+        },
+        {
+            content: "Write the subject",
+            trigger: ".o_field_widget[name=name] input",
+            run: "edit Tour: the printer is broken",
+        },
+        {
+            content: "Save the ticket",
+            trigger: ".o_form_button_save",
+            run: "click",
+        },
+        {
+            content: "The ticket has its code",
+            trigger: ".o_field_widget[name=code] span:contains('TKT-')",
+        },
+        {
+            content: "Write a reply",
+            trigger: "textarea.o_support_composer_body",
+            run: "edit The technician is on the way",
+        },
+        {
+            content: "Attach a file to the reply",
+            trigger: "input.o_support_composer_file",
+            run() {
+                const input = document.querySelector("input.o_support_composer_file");
+                const transfer = new DataTransfer();
+                transfer.items.add(
+                    new File(["Intervention report"], "report.txt", {type: "text/plain"})
+                );
+                input.files = transfer.files;
+                input.dispatchEvent(new Event("change", {bubbles: true}));
+            },
+        },
+        {
+            content: "Send the reply",
+            trigger: "button.o_support_reply",
+            run: "click",
+        },
+        {
+            content: "The reply is in the conversation with its attachment",
+            trigger:
+                ".o_support_message[data-kind=reply]:contains('The technician is on the way') a.o_support_attachment:contains('report.txt')",
+        },
+        {
+            content: "Resolve the ticket",
+            trigger: ".o_statusbar_status button:contains('Resolved')",
+            run: "click",
+        },
+        {
+            content: "The conversation is locked",
+            trigger: ".o_support_locked:contains('Resolved')",
+        },
+        {
+            content: "No composer any more",
+            trigger: ".o_support_conversation:not(:has(.o_support_composer))",
+        },
+        {
+            content: "The header shows the lock",
+            trigger: ".o_support_header_badges:contains('Locked')",
+        },
+    ],
+});

@@ -1,0 +1,5 @@
+from . import test_support_ticket
+from . import test_support_catalog
+from . import test_support_access
+from . import test_support_performance
+from . import test_support_ui

@@ -1,0 +1,92 @@
+from odoo.fields import Command
+from odoo.tests import TransactionCase, new_test_user
+
+
+class SupportTicketCommon(TransactionCase):
+    """Users, areas and customers shared by the tests of the addon.
+
+    Mail tracking stays on: the addon relies on it (notifications, the log of
+    state changes), so the tests exercise it too."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, no_reset_password=True))
+        cls.company = cls.env.company
+        cls.stage_open = cls.env.ref("support_ticket.support_stage_open")
+        cls.stage_progress = cls.env.ref("support_ticket.support_stage_in_progress")
+        cls.stage_pending = cls.env.ref("support_ticket.support_stage_pending")
+        cls.stage_resolved = cls.env.ref("support_ticket.support_stage_resolved")
+        cls.stage_closed = cls.env.ref("support_ticket.support_stage_closed")
+        cls.priority_low = cls.env.ref("support_ticket.support_priority_low")
+        cls.priority_normal = cls.env.ref("support_ticket.support_priority_normal")
+        cls.priority_urgent = cls.env.ref("support_ticket.support_priority_urgent")
+        cls.category_support = cls.env.ref("support_ticket.support_category_support")
+        cls.category_question = cls.env.ref("support_ticket.support_category_question")
+        cls.team_helpdesk = cls.env.ref("support_ticket.support_team_helpdesk")
+
+        cls.user_agent = new_test_user(
+            cls.env,
+            login="st_agent",
+            name="Alice Agent",
+            email="alice.agent@example.com",
+            groups="support_ticket.group_support_user",
+        )
+        cls.user_agent2 = new_test_user(
+            cls.env,
+            login="st_agent2",
+            name="Bob Agent",
+            email="bob.agent@example.com",
+            groups="support_ticket.group_support_user",
+        )
+        cls.user_manager = new_test_user(
+            cls.env,
+            login="st_manager",
+            name="Maria Manager",
+            email="maria.manager@example.com",
+            groups="support_ticket.group_support_manager",
+        )
+        cls.user_admin = new_test_user(
+            cls.env,
+            login="st_admin",
+            name="Ada Admin",
+            email="ada.admin@example.com",
+            groups="support_ticket.group_support_admin",
+        )
+        cls.user_employee = new_test_user(
+            cls.env,
+            login="st_employee",
+            name="Eve Employee",
+            email="eve.employee@example.com",
+            groups="base.group_user",
+        )
+        cls.team_tech = cls.env["support.team"].create(
+            {
+                "name": "Technical",
+                "member_ids": [Command.link(cls.user_agent.id)],
+                "leader_id": cls.user_agent.id,
+            }
+        )
+        cls.team_billing = cls.env["support.team"].create(
+            {"name": "Billing", "member_ids": [Command.link(cls.user_agent2.id)]}
+        )
+        cls.customer = cls.env["res.partner"].create(
+            {
+                "name": "Carla Customer",
+                "email": "carla@customer.example.com",
+                "is_company": False,
+            }
+        )
+        cls.customer_company = cls.env["res.partner"].create(
+            {
+                "name": "Customer Corp",
+                "is_company": True,
+                "email": "info@customer.example.com",
+            }
+        )
+        cls.customer.parent_id = cls.customer_company
+
+    @classmethod
+    def _create_ticket(cls, user=None, **values):
+        env = cls.env(user=user) if user else cls.env
+        return env["support.ticket"].create({"name": "Printer on fire", **values})

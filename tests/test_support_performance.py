@@ -1,0 +1,103 @@
+from odoo.tests import tagged, users, warmup
+
+from .common import SupportTicketCommon
+
+# Creating tickets costs a constant number of queries plus, per ticket, the
+# queries of mail.thread's own per-record work: posting the "Ticket opened"
+# notification (6) and propagating the area's followers (1). Everything of
+# this addon (codes, defaults, computed fields) is done for the whole batch.
+PER_TICKET_QUERIES = 7
+
+LIST_SPEC = {
+    "code": {},
+    "name": {},
+    "partner_id": {"fields": {"display_name": {}}},
+    "stage_id": {"fields": {"display_name": {}}},
+    "stage_color": {},
+    "priority_id": {"fields": {"display_name": {}}},
+    "priority_color": {},
+    "priority_icon": {},
+    "create_uid": {"fields": {"display_name": {}}},
+    "user_id": {"fields": {"display_name": {}}},
+    "create_date": {},
+    "activity_ids": {},
+}
+
+
+@tagged("post_install", "-at_install")
+class TestSupportPerformance(SupportTicketCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.tickets = cls.env["support.ticket"].create(
+            [
+                {
+                    "name": f"Listed ticket {i}",
+                    "partner_id": (cls.customer | cls.customer_company)[i % 2].id,
+                    "team_id": cls.team_tech.id,
+                    "user_id": (cls.user_agent | cls.user_agent2)[i % 2].id,
+                    "priority_id": (cls.priority_low | cls.priority_urgent)[i % 2].id,
+                }
+                for i in range(120)
+            ]
+        )
+
+    def _vals(self, count):
+        return [
+            {
+                "name": f"Ticket {i}",
+                "partner_id": self.customer.id,
+                "team_id": self.team_tech.id,
+            }
+            for i in range(count)
+        ]
+
+    def _count_queries(self, func):
+        self.env.flush_all()
+        self.env.cr.flush()
+        before = self.cr.sql_log_count
+        func()
+        self.env.flush_all()
+        self.env.cr.flush()
+        return self.cr.sql_log_count - before
+
+    @users("st_agent")
+    @warmup
+    def test_create_one_ticket(self):
+        with self.assertQueryCount(st_agent=25):
+            self.env["support.ticket"].create(self._vals(1))
+
+    @users("st_agent")
+    @warmup
+    def test_create_tickets_in_batch(self):
+        Ticket = self.env["support.ticket"]
+        ten = self._count_queries(lambda: Ticket.create(self._vals(10)))
+        hundred = self._count_queries(lambda: Ticket.create(self._vals(100)))
+        if self.warm:
+            # 90 more tickets cost at most mail.thread's per-record queries
+            self.assertLessEqual(hundred - ten, 90 * PER_TICKET_QUERIES)
+        with self.assertQueryCount(st_agent=hundred):
+            tickets = Ticket.create(self._vals(100))
+        self.assertEqual(len(set(tickets.mapped("code"))), 100)
+
+    @users("st_agent")
+    @warmup
+    def test_add_reply(self):
+        ticket = self.tickets[0].with_env(self.env)
+        with self.assertQueryCount(st_agent=4):
+            ticket._add_reply("We are on it")
+
+    @users("st_agent")
+    @warmup
+    def test_read_list_page(self):
+        """The list view's page of 80 tickets costs the same as a page of 10."""
+        Ticket = self.env["support.ticket"]
+        self.env.invalidate_all()
+        ten = self._count_queries(
+            lambda: Ticket.web_search_read([], LIST_SPEC, limit=10)
+        )
+        self.env.invalidate_all()
+        with self.assertQueryCount(st_agent=ten):
+            result = Ticket.web_search_read([], LIST_SPEC, limit=80)
+        self.assertEqual(len(result["records"]), 80)
+        self.assertEqual(result["length"], 120)

@@ -1,0 +1,37 @@
+from odoo.fields import Command
+from odoo.tests import HttpCase, new_test_user, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestSupportTicketUi(HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.agent = new_test_user(
+            cls.env,
+            login="st_tour_agent",
+            password="st_tour_agent",
+            name="Tom Tour",
+            groups="support_ticket.group_support_user",
+        )
+        cls.env.ref("support_ticket.support_team_helpdesk").member_ids = [
+            Command.link(cls.agent.id)
+        ]
+
+    def test_backend_ticket_lifecycle_tour(self):
+        self.start_tour("/odoo", "support_ticket_backend_tour", login="st_tour_agent")
+        ticket = self.env["support.ticket"].search(
+            [("name", "=", "Tour: the printer is broken")]
+        )
+        self.assertEqual(len(ticket), 1)
+        self.assertEqual(ticket.create_uid, self.agent)
+        self.assertEqual(
+            ticket.stage_id, self.env.ref("support_ticket.support_stage_resolved")
+        )
+        self.assertTrue(ticket.is_locked)
+        reply = ticket.reply_ids
+        self.assertEqual(len(reply), 1)
+        self.assertIn("The technician is on the way", reply.body)
+        self.assertEqual(reply.author_id, self.agent.partner_id)
+        self.assertEqual(reply.attachment_ids.name, "report.txt")
+        self.assertEqual(reply.attachment_ids.raw, b"Intervention report")
