@@ -3,3 +3,4 @@ from . import test_support_catalog
 from . import test_support_access
 from . import test_support_performance
 from . import test_support_ui
+from . import test_support_i18n
