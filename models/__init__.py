@@ -5,4 +5,10 @@ from . import support_priority
 from . import support_category
 from . import support_ticket
 from . import support_ticket_reply
+from . import support_message_log
+from . import mail_message
+from . import mail_thread
+from . import res_company
+from . import res_config_settings
 from . import res_partner
+from . import res_users

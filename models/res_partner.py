@@ -34,6 +34,40 @@ class ResPartner(models.Model):
                     partner.support_ticket_count += count
                 partner = partner.parent_id
 
+    support_message_log_count = fields.Integer(
+        compute="_compute_support_message_log_count",
+        string="Ticket messages",
+        groups="support_ticket.group_support_user",
+    )
+
+    def _compute_support_message_log_count(self):
+        counts = dict(
+            self.env["support.message.log"]._read_group(
+                [("customer_id", "in", self.ids)], ["customer_id"], ["__count"]
+            )
+        )
+        for partner in self:
+            partner.support_message_log_count = counts.get(partner, 0)
+
+    def action_view_support_message_log(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "support_ticket.support_message_log_action"
+        )
+        action["domain"] = [("customer_id", "=", self.id)]
+        return action
+
+    def signup_prepare(self, signup_type="signup"):
+        """Every email notifying a customer of a ticket prepares their signup
+        link (portal): write the partner only when that changes something.
+        Writing the same value would still lock the customer's row, so that
+        notifications of two tickets of one customer in parallel transactions
+        would conflict (serialization failures)."""
+        todo = self.filtered(lambda partner: partner.signup_type != signup_type)
+        if todo:
+            return super(ResPartner, todo).signup_prepare(signup_type=signup_type)
+        return True
+
     def action_view_support_tickets(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(

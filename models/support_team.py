@@ -1,10 +1,12 @@
+import ast
+
 from odoo import api, fields, models
 
 
 class SupportTeam(models.Model):
     _name = "support.team"
     _description = "Support area"
-    _inherit = ["support.catalog.mixin"]
+    _inherit = ["support.catalog.mixin", "mail.alias.mixin"]
     _ticket_field = "team_id"
 
     member_ids = fields.Many2many(
@@ -42,6 +44,18 @@ class SupportTeam(models.Model):
     def _onchange_leader_id(self):
         if self.leader_id and self.leader_id not in self.member_ids:
             self.member_ids |= self.leader_id
+
+    def _alias_get_creation_values(self):
+        values = super()._alias_get_creation_values()
+        values["alias_model_id"] = self.env["ir.model"]._get("support.ticket").id
+        if self.id:
+            values["alias_defaults"] = defaults = ast.literal_eval(
+                self.alias_defaults or "{}"
+            )
+            defaults["team_id"] = self.id
+            if self.company_id:
+                defaults["company_id"] = self.company_id.id
+        return values
 
     def action_view_tickets(self):
         self.ensure_one()

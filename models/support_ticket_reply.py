@@ -1,3 +1,6 @@
+from lxml import html as lxml_html
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_datetime
@@ -42,6 +45,20 @@ class SupportTicketReply(models.Model):
         help="Only the support team sees internal notes: customers never do.",
     )
     date = fields.Datetime(required=True, default=fields.Datetime.now, index=True)
+    email_message_id = fields.Char(
+        string="Email Message-Id",
+        index="btree_not_null",
+        copy=False,
+        help="Message-Id of the email this reply came from.",
+    )
+    mail_message_id = fields.Many2one(
+        "mail.message",
+        string="Email",
+        index="btree_not_null",
+        ondelete="set null",
+        copy=False,
+        readonly=True,
+    )
     author_role = fields.Selection(
         [("creator", "Creator"), ("assignee", "Assigned"), ("other", "Other")],
         compute="_compute_author_role",
@@ -95,6 +112,12 @@ class SupportTicketReply(models.Model):
         tickets._check_can_reply()
         replies = super().create(vals_list)
         replies._bind_attachments()
+        if not self.env.context.get("support_reply_by_email"):
+            to_customer = replies.filtered(
+                lambda r: r.origin == "manual" and not r.is_internal
+            )
+            if to_customer:
+                self.env["support.ticket"]._send_reply_notification(to_customer)
         return replies
 
     def write(self, vals):
@@ -117,20 +140,39 @@ class SupportTicketReply(models.Model):
             if loose:
                 loose.write({"res_model": reply._name, "res_id": reply.id})
 
-    def _attach_files(self, files):
-        """Attach ``(name, raw bytes)`` pairs to the reply."""
+    def _get_author_name(self):
+        """Name of the author as shown in tickets (see the users' setting)."""
         self.ensure_one()
-        attachments = self.env["ir.attachment"].create(
-            [
-                {"name": name, "raw": raw, "res_model": self._name, "res_id": self.id}
-                for name, raw in files
-            ]
-        )
-        self.attachment_ids = [fields.Command.link(a.id) for a in attachments]
-        return attachments
+        names = self.env["res.users"]._support_author_names(self.author_id)
+        return names.get(self.author_id) or self.email_from or ""
 
-    def _conversation_values(self):
+    def _get_email_from(self):
+        """Sender of the emails that carry the reply: its author under the
+        name they chose for tickets."""
         self.ensure_one()
+        user = self.author_id.user_ids[:1]
+        if user and not user.share:
+            return user._support_email_from()
+        return self.ticket_id._support_company_email_from()
+
+    @api.model
+    def _strip_quoted_history(self, body):
+        """The body of an email without the history it quotes (Gmail,
+        Outlook...), as Odoo's mail parser marks it. The reply keeps it all."""
+        if not body or "data-o-mail-quote" not in body:
+            return body
+        root = lxml_html.fragment_fromstring(str(body), create_parent="div")
+        for node in root.xpath("//*[@data-o-mail-quote='1']"):
+            if node.getparent() is not None:
+                node.drop_tree()
+        inner = (root.text or "") + "".join(
+            lxml_html.tostring(child, encoding="unicode") for child in root
+        )
+        return Markup(inner)
+
+    def _conversation_values(self, author_names=None):
+        self.ensure_one()
+        author_names = author_names or {}
         badges = []
         if self.author_role == "creator":
             badges.append("creator")
@@ -143,9 +185,17 @@ class SupportTicketReply(models.Model):
         return {
             "id": self.id,
             "kind": "reply",
-            "author": self.author_id.display_name or self.email_from or "",
+            "author": author_names.get(self.author_id)
+            or self.author_id.display_name
+            or self.email_from
+            or "",
             "date": format_datetime(self.env, self.date, dt_format="short"),
-            "body": self.body or "",
+            "body": (
+                self._strip_quoted_history(self.body)
+                if self.origin == "email"
+                else self.body
+            )
+            or "",
             "badges": badges,
             "email_from": self.email_from if self.origin == "email" else "",
             "tone": self.tone,

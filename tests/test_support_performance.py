@@ -1,12 +1,15 @@
 from odoo.tests import tagged, users, warmup
 
 from .common import SupportTicketCommon
+from .mail_common import SupportMailCommon
 
 # Creating tickets costs a constant number of queries plus, per ticket, the
-# queries of mail.thread's own per-record work: posting the "Ticket opened"
-# notification (6) and propagating the area's followers (1). Everything of
-# this addon (codes, defaults, computed fields) is done for the whole batch.
-PER_TICKET_QUERIES = 7
+# queries of what is one message per ticket by nature: mail.thread's "Ticket
+# opened" notification and the propagation of the area's followers (7), and
+# the acknowledgement emailed to the customer (15: its message, its email, its
+# delivery record). Everything else (codes, defaults, computed fields, the
+# rendering of the acknowledgement) is done once for the whole batch.
+PER_TICKET_QUERIES = 22
 
 LIST_SPEC = {
     "code": {},
@@ -64,7 +67,7 @@ class TestSupportPerformance(SupportTicketCommon):
     @users("st_agent")
     @warmup
     def test_create_one_ticket(self):
-        with self.assertQueryCount(st_agent=25):
+        with self.assertQueryCount(st_agent=49):
             self.env["support.ticket"].create(self._vals(1))
 
     @users("st_agent")
@@ -84,7 +87,8 @@ class TestSupportPerformance(SupportTicketCommon):
     @warmup
     def test_add_reply(self):
         ticket = self.tickets[0].with_env(self.env)
-        with self.assertQueryCount(st_agent=4):
+        # the reply and its notification to the customer (message, email)
+        with self.assertQueryCount(st_agent=39):
             ticket._add_reply("We are on it")
 
     @users("st_agent")
@@ -101,3 +105,29 @@ class TestSupportPerformance(SupportTicketCommon):
             result = Ticket.web_search_read([], LIST_SPEC, limit=80)
         self.assertEqual(len(result["records"]), 80)
         self.assertEqual(result["length"], 120)
+
+
+@tagged("post_install", "-at_install")
+class TestSupportMailPerformance(SupportMailCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.user_agent.notification_type = "email"
+
+    @warmup
+    def test_process_one_answer(self):
+        """Processing an answer costs the same whatever the ticket's history."""
+        for history in (0, 30):
+            ticket = self.process(self.build_email(subject=f"Slow network {history}"))
+            ticket.user_id = self.user_agent
+            for i in range(history):
+                ticket._add_reply(f"Earlier reply {i}")
+            answer = self.build_email(
+                subject=f"Re: [{ticket.code}] Slow network",
+                text="Still slow today.",
+                in_reply_to=self.last_message_id(ticket),
+            )
+            # routing, the reply, the chatter message, the assignee's email
+            with self.assertQueryCount(__system__=39):
+                self.env["mail.thread"].message_process(False, answer)
+            self.assertEqual(len(ticket.reply_ids), history + 1)

@@ -264,23 +264,33 @@ class TestSupportTicket(SupportTicketCommon):
         )
 
     def test_assignee_notified(self):
-        ticket = self._create_ticket(user=self.user_manager)
+        ticket = self._create_ticket(user=self.user_manager, team_id=self.team_tech.id)
         ticket.with_user(self.user_manager).user_id = self.user_agent
         self.assertTrue(ticket.assigned_date)
-        notification = self.env["mail.message"].search(
-            [
-                ("model", "=", "support.ticket"),
-                ("res_id", "=", ticket.id),
-                ("message_type", "=", "user_notification"),
-            ]
-        )
+
+        def assigned_notices():
+            return self.env["mail.message"].search(
+                [
+                    ("model", "=", "support.ticket"),
+                    ("res_id", "=", ticket.id),
+                    ("subject", "ilike", "assigned to you"),
+                ]
+            )
+
+        notification = assigned_notices()
         self.assertEqual(len(notification), 1)
+        self.assertEqual(notification.message_type, "user_notification")
         self.assertEqual(notification.partner_ids, self.user_agent.partner_id)
+        self.assertEqual(
+            notification.notification_ids.res_partner_id, self.user_agent.partner_id
+        )
         self.assertIn(ticket.code, notification.subject)
         self.assertIn(self.user_agent.partner_id, ticket.message_partner_ids)
-        # unassigning clears the date and notifies nobody
+        # assigning oneself notifies nobody; unassigning clears the date
         ticket.user_id = False
         self.assertFalse(ticket.assigned_date)
+        ticket.with_user(self.user_agent).user_id = self.user_agent
+        self.assertEqual(len(assigned_notices()), 1)
 
     # ------------------------------------------------------------------
     # conversation

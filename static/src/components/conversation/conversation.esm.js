@@ -40,6 +40,7 @@ export class SupportConversation extends Component {
             locked: false,
             stateName: "",
             canReply: false,
+            canReplyByEmail: false,
             canReopen: false,
             body: "",
             isInternal: false,
@@ -76,6 +77,7 @@ export class SupportConversation extends Component {
             locked: data.locked,
             stateName: data.state,
             canReply: data.can_reply,
+            canReplyByEmail: data.can_reply_by_email,
             canReopen: data.can_reopen,
         });
     }
@@ -96,7 +98,7 @@ export class SupportConversation extends Component {
         this.state.fileName = "";
     }
 
-    async onReply() {
+    async onReply(sendEmail = false) {
         const record = this.props.record;
         const file = this.fileInput.el && this.fileInput.el.files[0];
         if (!this.state.body.trim() && !file) {
@@ -120,6 +122,7 @@ export class SupportConversation extends Component {
                 attachment_name: file ? file.name : false,
                 attachment_data: attachmentData,
                 is_internal: this.state.isInternal,
+                send_email: sendEmail,
             });
             this.state.body = "";
             this.state.isInternal = false;
