@@ -26,6 +26,7 @@
         "views/res_partner_views.xml",
         "views/res_users_views.xml",
         "views/res_config_settings_views.xml",
+        "views/support_ticket_templates.xml",
         "wizard/support_ticket_stage_change_views.xml",
         "views/support_ticket_menus.xml",
     ],
@@ -34,6 +35,19 @@
         "web.assets_backend": [
             "support_ticket/static/src/scss/*.scss",
             "support_ticket/static/src/components/**/*",
+        ],
+        "web.assets_frontend": [
+            "support_ticket/static/src/scss/*.scss",
+            "support_ticket/static/src/interactions/**/*",
+        ],
+        # Odoo's HTML editor for the portal forms, loaded by the pages that need it
+        "support_ticket.assets_portal_editor": [
+            ("include", "web._assets_helpers"),
+            ("include", "web._assets_frontend_helpers"),
+            "web/static/src/scss/pre_variables.scss",
+            "web/static/lib/bootstrap/scss/_variables.scss",
+            "web/static/lib/bootstrap/scss/_variables-dark.scss",
+            ("include", "html_editor.assets_editor"),
         ],
         "web.assets_tests": [
             "support_ticket/static/tests/tours/**/*",

@@ -5,6 +5,7 @@ from . import support_priority
 from . import support_category
 from . import support_ticket
 from . import support_ticket_reply
+from . import support_ticket_portal
 from . import support_message_log
 from . import mail_message
 from . import mail_thread

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 from odoo.tools import str2bool
 
 # settings kept as "True" / "False" parameters: a missing one means its default
@@ -8,6 +9,8 @@ BOOLEAN_PARAMS = {
     "support_notify_reply": ("notify_reply", True),
     "support_notify_done": ("notify_done", True),
     "support_sms_on_done": ("sms_on_done", False),
+    "support_portal_priority": ("portal_priority", False),
+    "support_portal_visitors": ("portal_visitors", True),
 }
 
 
@@ -39,6 +42,67 @@ class ResConfigSettings(models.TransientModel):
         string="Text the resolution and the closure",
         help="Also send an SMS to customers who have a phone number.",
     )
+
+    support_portal_priority = fields.Boolean(
+        string="Customers choose the priority",
+        help="Offer the priority on the portal form of new tickets.",
+    )
+    support_portal_visitors = fields.Boolean(
+        string="Visitors without an account",
+        help="Anyone can open a ticket from the public page /support/new by giving a "
+        "valid email address; they follow it through the link emailed to them.",
+    )
+    support_portal_max_files = fields.Integer(
+        string="Files per message",
+        config_parameter="support_ticket.portal_max_files",
+        default=3,
+    )
+    support_portal_max_file_size_mb = fields.Integer(
+        string="Size of a file (MB)",
+        config_parameter="support_ticket.portal_max_file_size_mb",
+        default=10,
+    )
+    support_portal_extensions = fields.Char(
+        string="Types of files",
+        config_parameter="support_ticket.portal_extensions",
+        default="png,jpg,jpeg,gif,webp,bmp,pdf,doc,docx,odt,rtf,txt,zip,rar,7z,gz,tgz,tar",
+        help="Extensions customers may attach, separated by commas.",
+    )
+    support_portal_cc_policy = fields.Selection(
+        [
+            ("any", "Any address"),
+            ("domain", "Addresses of the customer's own domain"),
+            ("contacts", "Known contacts of the customer"),
+        ],
+        string="CC on the portal",
+        config_parameter="support_ticket.portal_cc_policy",
+        default="domain",
+        help="Which addresses customers may copy on their tickets: limiting them "
+        "prevents the portal from being used to send emails to strangers.",
+    )
+    support_portal_rate_per_email = fields.Integer(
+        string="Tickets per address and hour",
+        config_parameter="support_ticket.portal_rate_per_email",
+        default=5,
+    )
+    support_portal_rate_per_ip = fields.Integer(
+        string="Tickets per IP address and hour",
+        config_parameter="support_ticket.portal_rate_per_ip",
+        default=20,
+    )
+
+    @api.constrains("support_portal_max_files", "support_portal_max_file_size_mb")
+    def _check_support_portal_limits(self):
+        for settings in self:
+            if (
+                settings.support_portal_max_files < 0
+                or settings.support_portal_max_file_size_mb < 1
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The limits of portal attachments must be positive numbers."
+                    )
+                )
 
     @api.model
     def get_values(self):

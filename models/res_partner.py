@@ -34,6 +34,12 @@ class ResPartner(models.Model):
                     partner.support_ticket_count += count
                 partner = partner.parent_id
 
+    support_notify_default = fields.Boolean(
+        string="Email me about my tickets",
+        default=True,
+        help="Default choice for the new tickets of this contact: receive the "
+        "acknowledgement, the replies and the resolution by email.",
+    )
     support_message_log_count = fields.Integer(
         compute="_compute_support_message_log_count",
         string="Ticket messages",

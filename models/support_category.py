@@ -9,6 +9,7 @@ class SupportCategory(models.Model):
 
     comment = fields.Text(
         string="Internal comment",
+        groups="support_ticket.group_support_user",
         help="For the team only: never shown to customers.",
     )
     currency_id = fields.Many2one(

@@ -1,5 +1,11 @@
 from odoo import api, fields, models
 
+PORTAL_STATUSES = [
+    ("waiting", "Waiting"),
+    ("in_progress", "Ongoing"),
+    ("completed", "Completed"),
+]
+
 
 class SupportStage(models.Model):
     _name = "support.stage"
@@ -28,6 +34,24 @@ class SupportStage(models.Model):
         "third party.",
     )
     is_locking = fields.Boolean(compute="_compute_is_locking", string="Locks replies")
+    portal_status = fields.Selection(
+        PORTAL_STATUSES,
+        string="Status for customers",
+        required=True,
+        default="in_progress",
+        help="What customers see on the portal for tickets in this state. A "
+        "waiting ticket shows as in progress once the team has answered.",
+    )
+    progress = fields.Integer(
+        string="Progress (%)",
+        default=50,
+        help="Progress shown to customers on the portal for tickets in this state.",
+    )
+
+    _progress_range = models.Constraint(
+        "CHECK (progress >= 0 AND progress <= 100)",
+        "The progress of a state is a percentage, between 0 and 100.",
+    )
 
     @api.depends("is_closed", "is_resolved")
     def _compute_is_locking(self):
@@ -48,5 +72,14 @@ class SupportStage(models.Model):
                 ("is_closed", "=", False),
                 ("is_resolved", "=", False),
             ],
+            limit=1,
+        )
+
+    @api.model
+    def _get_closed_stage(self, company=None):
+        """The state a ticket goes to when its customer closes it."""
+        company = company or self.env.company
+        return self.search(
+            [("company_id", "in", [company.id, False]), ("is_closed", "=", True)],
             limit=1,
         )

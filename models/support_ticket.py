@@ -18,6 +18,8 @@ from odoo.tools import (
 )
 from odoo.tools.mail import email_split_and_format
 
+from .support_stage import PORTAL_STATUSES
+
 _logger = logging.getLogger(__name__)
 
 TICKET_SEQUENCE_CODE = "support.ticket"
@@ -28,6 +30,21 @@ AUTO_MAIL_HEADERS = {
     "Auto-Submitted": "auto-generated",
     "X-Auto-Response-Suppress": "All",
 }
+
+
+def bind_uploaded_attachments(records):
+    """Attach to each record (ticket or reply) the files of its
+    ``attachment_ids`` that the current user uploaded for it: they may have
+    been uploaded before the record was saved, without a record id."""
+    uid = records.env.uid
+    for record in records:
+        loose = record.attachment_ids.sudo().filtered(
+            lambda a, r=record: (a.res_model, a.res_id) != (r._name, r.id)
+            and (not a.res_id or a.res_model == r._name)
+            and a.create_uid.id == uid
+        )
+        if loose:
+            loose.write({"res_model": record._name, "res_id": record.id})
 
 
 class SupportTicket(models.Model):
@@ -213,6 +230,30 @@ class SupportTicket(models.Model):
     message_log_count = fields.Integer(
         compute="_compute_message_log_count", string="Messages sent"
     )
+    has_staff_reply = fields.Boolean(
+        compute="_compute_has_staff_reply",
+        store=True,
+        help="The team has answered the customer (a public reply).",
+    )
+    portal_status = fields.Selection(
+        PORTAL_STATUSES,
+        string="Status for the customer",
+        compute="_compute_portal_status",
+        store=True,
+        index=True,
+    )
+    progress = fields.Integer(related="stage_id.progress", string="Progress (%)")
+    cc_partner_ids = fields.Many2many(
+        "res.partner",
+        "support_ticket_cc_partner_rel",
+        "ticket_id",
+        "partner_id",
+        string="CC contacts",
+        compute="_compute_cc_partner_ids",
+        store=True,
+        help="Contacts whose address is in the CC: they may follow the ticket on the "
+        "portal.",
+    )
 
     _code_company_uniq = models.Constraint(
         "UNIQUE (code, company_id)",
@@ -328,6 +369,45 @@ class SupportTicket(models.Model):
         for ticket in self:
             ticket.message_log_count = counts.get(ticket, 0)
 
+    @api.depends("reply_ids.origin", "reply_ids.is_internal")
+    def _compute_has_staff_reply(self):
+        for ticket in self:
+            ticket.has_staff_reply = any(
+                reply.origin == "manual" and not reply.is_internal
+                for reply in ticket.reply_ids
+            )
+
+    @api.depends("stage_id.portal_status", "has_staff_reply")
+    def _compute_portal_status(self):
+        for ticket in self:
+            status = ticket.stage_id.portal_status or "in_progress"
+            if status == "waiting" and ticket.has_staff_reply:
+                status = "in_progress"
+            ticket.portal_status = status
+
+    @api.depends("email_cc")
+    def _compute_cc_partner_ids(self):
+        emails_by_ticket = {
+            ticket: {
+                email_normalize(address)
+                for address in email_split_and_format(ticket.email_cc or "")
+                if email_normalize(address)
+            }
+            for ticket in self
+        }
+        all_emails = (
+            set().union(*emails_by_ticket.values()) if emails_by_ticket else set()
+        )
+        partners = self.env["res.partner"]
+        if all_emails:
+            partners = partners.sudo().search(
+                [("email_normalized", "in", list(all_emails))]
+            )
+        for ticket, emails in emails_by_ticket.items():
+            ticket.cc_partner_ids = partners.filtered(
+                lambda p, e=emails: p.email_normalized in e
+            )
+
     def _compute_access_url(self):
         res = super()._compute_access_url()
         for ticket in self:
@@ -438,16 +518,7 @@ class SupportTicket(models.Model):
         return vals_list
 
     def _bind_attachments(self):
-        """Attach to the ticket the files uploaded for it (they may have been
-        uploaded before the ticket was saved, without a record id)."""
-        for ticket in self:
-            loose = ticket.attachment_ids.sudo().filtered(
-                lambda a, t=ticket: (a.res_model, a.res_id) != (t._name, t.id)
-                and (not a.res_id or a.res_model == t._name)
-                and a.create_uid.id == self.env.uid
-            )
-            if loose:
-                loose.write({"res_model": ticket._name, "res_id": ticket.id})
+        bind_uploaded_attachments(self)
 
     # ------------------------------------------------------------
     # Actions
@@ -1005,6 +1076,9 @@ class SupportTicket(models.Model):
                 "message_type": message_type,
                 "subtype_xmlid": "mail.mt_comment" if public else "mail.mt_note",
                 "email_layout_xmlid": "mail.mail_notification_light",
+                # the recipients are named: the one who triggers it too (a
+                # customer opening a ticket from the portal gets its receipt)
+                "notify_author": True,
             }
             if public and ticket.origin == "email":
                 values["mail_headers"] = ticket._support_thread_headers()

@@ -5,7 +5,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_datetime
 
-from .support_ticket import ORIGINS
+from .support_ticket import ORIGINS, bind_uploaded_attachments
 
 
 class SupportTicketReply(models.Model):
@@ -131,14 +131,7 @@ class SupportTicketReply(models.Model):
         return res
 
     def _bind_attachments(self):
-        for reply in self:
-            loose = reply.attachment_ids.sudo().filtered(
-                lambda a, r=reply: (a.res_model, a.res_id) != (r._name, r.id)
-                and (not a.res_id or a.res_model == r._name)
-                and a.create_uid.id == self.env.uid
-            )
-            if loose:
-                loose.write({"res_model": reply._name, "res_id": reply.id})
+        bind_uploaded_attachments(self)
 
     def _get_author_name(self):
         """Name of the author as shown in tickets (see the users' setting)."""

@@ -1,4 +1,4 @@
-from odoo.tests import tagged, users, warmup
+from odoo.tests import HttpCase, new_test_user, tagged, users, warmup
 
 from .common import SupportTicketCommon
 from .mail_common import SupportMailCommon
@@ -67,7 +67,7 @@ class TestSupportPerformance(SupportTicketCommon):
     @users("st_agent")
     @warmup
     def test_create_one_ticket(self):
-        with self.assertQueryCount(st_agent=49):
+        with self.assertQueryCount(st_agent=47):
             self.env["support.ticket"].create(self._vals(1))
 
     @users("st_agent")
@@ -88,7 +88,7 @@ class TestSupportPerformance(SupportTicketCommon):
     def test_add_reply(self):
         ticket = self.tickets[0].with_env(self.env)
         # the reply and its notification to the customer (message, email)
-        with self.assertQueryCount(st_agent=39):
+        with self.assertQueryCount(st_agent=40):
             ticket._add_reply("We are on it")
 
     @users("st_agent")
@@ -131,3 +131,75 @@ class TestSupportMailPerformance(SupportMailCommon):
             with self.assertQueryCount(__system__=39):
                 self.env["mail.thread"].message_process(False, answer)
             self.assertEqual(len(ticket.reply_ids), history + 1)
+
+
+@tagged("post_install", "-at_install")
+class TestSupportPortalPerformance(HttpCase):
+    """Portal pages cost the same whatever the customer's history."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, no_reset_password=True))
+        cls.env["ir.config_parameter"].sudo().set_param(
+            "auth_password_policy.minlength", 4
+        )
+        cls.customers = {}
+        for count in (10, 1000):
+            user = new_test_user(
+                cls.env,
+                login=f"perf{count}",
+                password=f"perf{count}",
+                email=f"perf{count}@customer.example.com",
+                groups="base.group_portal",
+            )
+            cls.env["support.ticket"].with_context(tracking_disable=True).create(
+                [
+                    {
+                        "name": f"Ticket {i}",
+                        "partner_id": user.partner_id.id,
+                        "notify_customer": False,
+                        "priority_id": cls.env.ref(
+                            "support_ticket.support_priority_low"
+                            if i % 2
+                            else "support_ticket.support_priority_urgent"
+                        ).id,
+                    }
+                    for i in range(count)
+                ]
+            )
+            cls.customers[count] = user
+
+    def _queries(self, url):
+        self.url_open(url)  # warm the caches
+        before = self.cr.sql_log_count
+        response = self.url_open(url)
+        self.assertEqual(response.status_code, 200)
+        return self.cr.sql_log_count - before
+
+    def test_my_tickets_same_queries_for_10_or_1000_tickets(self):
+        counts = {}
+        for count, user in self.customers.items():
+            self.authenticate(user.login, user.login)
+            counts[count] = self._queries("/my/tickets")
+        # the requests' queries are counted (a test that could not fail otherwise)
+        self.assertGreater(counts[10], 5)
+        self.assertEqual(counts[10], counts[1000])
+        self.authenticate("perf1000", "perf1000")
+        with self.assertQueryCount(counts[10]):
+            self.url_open("/my/tickets?sortby=priority")
+        with self.assertQueryCount(counts[10]):
+            self.url_open("/my/tickets/page/7")
+
+    def test_ticket_page_does_not_grow_with_replies(self):
+        user = self.customers[10]
+        ticket = self.env["support.ticket"].search(
+            [("partner_id", "=", user.partner_id.id)], limit=1
+        )
+        self.authenticate(user.login, user.login)
+        ticket._add_reply("First answer", attachments=[("a.txt", b"a")])
+        few = self._queries(ticket.access_url)
+        for i in range(30):
+            ticket._add_reply(f"Answer {i}", attachments=[(f"f{i}.txt", b"x")])
+        self.assertGreater(few, 5)
+        self.assertEqual(self._queries(ticket.access_url), few)

@@ -1,0 +1,431 @@
+import hashlib
+
+from werkzeug.exceptions import NotFound
+
+from odoo import http
+from odoo.exceptions import AccessError, MissingError, UserError
+from odoo.fields import Domain
+from odoo.http import request
+from odoo.tools import email_normalize
+
+from odoo.addons.portal.controllers.portal import CustomerPortal
+from odoo.addons.portal.controllers.portal import pager as portal_pager
+
+from ..models.support_ticket_portal import PortalFloodError
+
+# the fields of the new ticket form kept when it is shown again with an error
+FORM_FIELDS = (
+    "name",
+    "description",
+    "category_id",
+    "priority_id",
+    "email_cc",
+    "email",
+    "contact",
+)
+
+
+class SupportTicketPortal(CustomerPortal):
+    # ------------------------------------------------------------
+    # /my
+    # ------------------------------------------------------------
+
+    def _prepare_home_portal_values(self, counters):
+        values = super()._prepare_home_portal_values(counters)
+        if "support_ticket_count" in counters:
+            Ticket = request.env["support.ticket"]
+            values["support_ticket_count"] = (
+                Ticket.search_count([]) if Ticket.has_access("read") else 0
+            )
+        return values
+
+    def _support_searchbar_filters(self):
+        env = request.env
+        return {
+            "all": {"label": env._("All"), "domain": []},
+            "open": {
+                "label": env._("Open"),
+                "domain": [("portal_status", "!=", "completed")],
+            },
+            "waiting": {
+                "label": env._("Waiting"),
+                "domain": [("portal_status", "=", "waiting")],
+            },
+            "in_progress": {
+                "label": env._("Ongoing"),
+                "domain": [("portal_status", "=", "in_progress")],
+            },
+            "completed": {
+                "label": env._("Completed"),
+                "domain": [("portal_status", "=", "completed")],
+            },
+        }
+
+    def _support_searchbar_sortings(self):
+        env = request.env
+        return {
+            "update": {
+                "label": env._("Last update"),
+                "order": "write_date desc, id desc",
+            },
+            "date": {"label": env._("Newest"), "order": "id desc"},
+            "code": {"label": env._("Code"), "order": "code asc"},
+            "name": {"label": env._("Subject"), "order": "name asc, id desc"},
+            "status": {"label": env._("Status"), "order": "portal_status asc, id desc"},
+            "priority": {
+                "label": env._("Priority"),
+                "order": "priority_sequence desc, id desc",
+            },
+        }
+
+    @http.route(
+        ["/my/tickets", "/my/tickets/page/<int:page>"],
+        type="http",
+        auth="user",
+        website=True,
+        readonly=True,
+    )
+    def portal_my_tickets(
+        self, page=1, sortby="update", filterby="all", search=None, **kw
+    ):
+        Ticket = request.env["support.ticket"]
+        filters = self._support_searchbar_filters()
+        sortings = self._support_searchbar_sortings()
+        filterby = filterby if filterby in filters else "all"
+        sortby = sortby if sortby in sortings else "update"
+        domain = Domain(filters[filterby]["domain"])
+        if search:
+            domain &= Domain("code", "ilike", search) | Domain("name", "ilike", search)
+        total = Ticket.search_count(domain) if Ticket.has_access("read") else 0
+        pager = portal_pager(
+            url="/my/tickets",
+            url_args={"sortby": sortby, "filterby": filterby, "search": search or ""},
+            total=total,
+            page=page,
+            step=self._items_per_page,
+        )
+        tickets = Ticket.browse()
+        if total:
+            tickets = Ticket.search(
+                domain,
+                order=sortings[sortby]["order"],
+                limit=self._items_per_page,
+                offset=pager["offset"],
+            )
+            # read what the page shows, in a few queries whatever its size
+            tickets.fetch(
+                ["code", "name", "portal_status", "write_date", "priority_id"]
+            )
+            tickets.priority_id.fetch(["name", "color", "icon"])
+        request.session["my_tickets_history"] = tickets.ids[:100]
+        values = self._prepare_portal_layout_values()
+        values.update(
+            {
+                "tickets": tickets,
+                "page_name": "support_ticket",
+                "pager": pager,
+                "default_url": "/my/tickets",
+                "searchbar_filters": filters,
+                "filterby": filterby,
+                "searchbar_sortings": sortings,
+                "sortby": sortby,
+                "search": search,
+                "notify_default": request.env.user.partner_id.support_notify_default,
+            }
+        )
+        return request.render("support_ticket.portal_my_tickets", values)
+
+    @http.route(
+        "/my/tickets/notifications",
+        type="http",
+        auth="user",
+        methods=["POST"],
+        website=True,
+    )
+    def portal_my_tickets_notifications(self, notify=None, **kw):
+        request.env.user.partner_id.sudo().support_notify_default = bool(notify)
+        return request.redirect("/my/tickets")
+
+    # ------------------------------------------------------------
+    # A ticket
+    # ------------------------------------------------------------
+
+    def _support_ticket_access(self, ticket_id, access_token=None):
+        """The ticket, sudo, if the user may see it (record rules) or holds
+        its access token; else NotFound, which tells nothing of its
+        existence."""
+        try:
+            return self._document_check_access(
+                "support.ticket", ticket_id, access_token
+            )
+        except (AccessError, MissingError) as error:
+            raise NotFound() from error
+
+    def _support_ticket_url(self, ticket_sudo, access_token=None, **params):
+        query = "&".join(f"{k}={v}" for k, v in params.items() if v)
+        url = ticket_sudo.access_url
+        if access_token:
+            query = f"access_token={access_token}" + (f"&{query}" if query else "")
+        return f"{url}?{query}" if query else url
+
+    def _support_author(self, ticket_sudo, access_token=None):
+        """Who acts on the portal: the user, or for a visitor holding the
+        token, the customer of the ticket."""
+        user = request.env.user
+        if user._is_public():
+            return ticket_sudo.partner_id
+        return user.partner_id
+
+    @http.route(
+        ["/my/tickets/<int:ticket_id>"], type="http", auth="public", website=True
+    )
+    def portal_my_ticket(self, ticket_id, access_token=None, **kw):
+        ticket_sudo = self._support_ticket_access(ticket_id, access_token)
+        messages = ticket_sudo._conversation_messages(include_internal=False)
+        values = self._get_page_view_values(
+            ticket_sudo,
+            access_token,
+            {
+                "ticket": ticket_sudo,
+                "messages": messages,
+                "page_name": "support_ticket",
+                "settings": ticket_sudo._portal_settings(),
+                "error": kw.get("error"),
+                "success": kw.get("success"),
+                "reply_body": kw.get("reply_body"),
+            },
+            "my_tickets_history",
+            False,
+            **kw,
+        )
+        return request.render("support_ticket.portal_my_ticket", values)
+
+    def _support_files(self, field="attachments"):
+        return [
+            (file.filename, file.read())
+            for file in request.httprequest.files.getlist(field)
+            if file and file.filename
+        ]
+
+    @http.route(
+        ["/my/tickets/<int:ticket_id>/reply"],
+        type="http",
+        auth="public",
+        methods=["POST"],
+        website=True,
+    )
+    def portal_ticket_reply(self, ticket_id, access_token=None, body=None, **kw):
+        ticket_sudo = self._support_ticket_access(ticket_id, access_token)
+        try:
+            ticket_sudo._portal_reply(
+                self._support_author(ticket_sudo, access_token),
+                body,
+                self._support_files(),
+            )
+        except UserError as error:
+            # shown again, with what was written
+            return self.portal_my_ticket(
+                ticket_id, access_token=access_token, error=str(error), reply_body=body
+            )
+        return request.redirect(
+            self._support_ticket_url(ticket_sudo, access_token, success="reply")
+            + "#conversation"
+        )
+
+    @http.route(
+        ["/my/tickets/<int:ticket_id>/close"],
+        type="http",
+        auth="public",
+        methods=["POST"],
+        website=True,
+    )
+    def portal_ticket_close(self, ticket_id, access_token=None, **kw):
+        ticket_sudo = self._support_ticket_access(ticket_id, access_token)
+        try:
+            ticket_sudo._portal_close(self._support_author(ticket_sudo, access_token))
+        except UserError as error:
+            return self.portal_my_ticket(
+                ticket_id, access_token=access_token, error=str(error)
+            )
+        return request.redirect(
+            self._support_ticket_url(ticket_sudo, access_token, success="closed")
+        )
+
+    @http.route(
+        ["/my/tickets/<int:ticket_id>/notifications"],
+        type="http",
+        auth="public",
+        methods=["POST"],
+        website=True,
+    )
+    def portal_ticket_notifications(
+        self, ticket_id, access_token=None, notify=None, **kw
+    ):
+        ticket_sudo = self._support_ticket_access(ticket_id, access_token)
+        ticket_sudo.notify_customer = bool(notify)
+        return request.redirect(
+            self._support_ticket_url(ticket_sudo, access_token, success="saved")
+        )
+
+    @http.route(
+        ["/my/tickets/<int:ticket_id>/attachment/<int:attachment_id>"],
+        type="http",
+        auth="public",
+        website=True,
+        readonly=True,
+    )
+    def portal_ticket_attachment(
+        self, ticket_id, attachment_id, access_token=None, **kw
+    ):
+        """A file of the ticket or of one of its public replies, to those who
+        may see the ticket."""
+        ticket_sudo = self._support_ticket_access(ticket_id, access_token)
+        allowed = (
+            ticket_sudo.attachment_ids
+            | ticket_sudo.reply_ids.filtered(lambda r: not r.is_internal).attachment_ids
+        )
+        attachment = allowed.filtered(lambda a: a.id == attachment_id)
+        if not attachment:
+            raise NotFound()
+        return (
+            request.env["ir.binary"]
+            ._get_stream_from(attachment.sudo())
+            .get_response(as_attachment=True)
+        )
+
+    # ------------------------------------------------------------
+    # New ticket (customers and visitors)
+    # ------------------------------------------------------------
+
+    def _support_form_values(self, post=None, error=None):
+        Ticket = request.env["support.ticket"].sudo()
+        company = request.env.company
+        categories = (
+            request.env["support.category"]
+            .sudo()
+            .search(
+                [
+                    ("portal_available", "=", True),
+                    ("company_id", "in", [company.id, False]),
+                ]
+            )
+        )
+        priorities = (
+            request.env["support.priority"]
+            .sudo()
+            .search([("company_id", "in", [company.id, False])])
+        )
+        settings = Ticket._portal_settings()
+        values = self._prepare_portal_layout_values()
+        values.update(
+            {
+                "page_name": "support_ticket_new",
+                "categories": categories,
+                "priorities": priorities,
+                "default_priority": priorities._get_default(company),
+                "settings": settings,
+                "is_visitor": request.env.user._is_public(),
+                "post": post or {},
+                "error": error,
+                "accept": ",".join(f".{ext}" for ext in settings["extensions"]),
+            }
+        )
+        return values
+
+    @http.route(
+        ["/my/tickets/new", "/support/new"], type="http", auth="public", website=True
+    )
+    def portal_ticket_new(self, **kw):
+        if request.env.user._is_public():
+            if not request.env["support.ticket"].sudo()._portal_settings()["visitors"]:
+                return request.redirect("/web/login?redirect=/my/tickets/new")
+        return request.render(
+            "support_ticket.portal_ticket_new", self._support_form_values()
+        )
+
+    def _support_client_ip(self):
+        return request.httprequest.remote_addr or ""
+
+    def _support_visitor_partner(self, email, name):
+        """The contact of a visitor: found by address, else created."""
+        normalized = email_normalize(email or "", strict=True)
+        if not normalized:
+            raise UserError(
+                request.env._("Enter a valid email address to follow your request.")
+            )
+        Partner = request.env["res.partner"].sudo()
+        partner = Partner.search([("email_normalized", "=", normalized)], limit=1)
+        if not partner:
+            partner = Partner.create(
+                {"name": (name or "").strip() or normalized, "email": normalized}
+            )
+        return partner
+
+    @http.route(
+        ["/my/tickets/submit", "/support/submit"],
+        type="http",
+        auth="public",
+        methods=["POST"],
+        website=True,
+    )
+    def portal_ticket_submit(self, **post):
+        env = request.env
+        Ticket = env["support.ticket"].sudo()
+        settings = Ticket._portal_settings()
+        is_visitor = env.user._is_public()
+        try:
+            if post.get("website"):
+                # the honeypot field, invisible to people, filled by robots
+                raise UserError(env._("Your request could not be sent."))
+            if is_visitor and not settings["visitors"]:
+                raise UserError(env._("Log in to open a ticket."))
+            ip_key = hashlib.sha256(self._support_client_ip().encode()).hexdigest()[:32]
+            if is_visitor:
+                partner = self._support_visitor_partner(
+                    post.get("email"), post.get("contact")
+                )
+                keys = [f"email:{partner.email_normalized}", f"ip:{ip_key}"]
+            else:
+                partner = env.user.partner_id
+                keys = [f"user:{env.user.id}", f"ip:{ip_key}"]
+            Ticket._portal_throttle(
+                keys,
+                {
+                    "email": settings["rate_per_email"],
+                    "user": settings["rate_per_email"] * 4,
+                    "ip": settings["rate_per_ip"],
+                },
+            )
+            ticket_sudo = Ticket._portal_create(
+                {
+                    "name": post.get("name"),
+                    "description": post.get("description"),
+                    "category_id": int(post.get("category_id") or 0),
+                    "priority_id": int(post.get("priority_id") or 0),
+                    "notify_customer": bool(post.get("notify")) or is_visitor,
+                },
+                partner,
+                files=self._support_files(),
+                cc=post.get("email_cc"),
+            )
+        except (UserError, ValueError) as error:
+            message = (
+                str(error) if isinstance(error, UserError) else env._("Invalid value.")
+            )
+            response = request.render(
+                "support_ticket.portal_ticket_new",
+                self._support_form_values(
+                    {k: post.get(k) for k in FORM_FIELDS}, message
+                ),
+            )
+            response.status_code = 429 if isinstance(error, PortalFloodError) else 400
+            return response
+        if is_visitor:
+            return request.redirect(
+                self._support_ticket_url(
+                    ticket_sudo, ticket_sudo._portal_ensure_token(), success="created"
+                )
+            )
+        return request.redirect(
+            self._support_ticket_url(ticket_sudo, success="created")
+        )

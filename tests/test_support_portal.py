@@ -1,0 +1,539 @@
+import re
+
+from markupsafe import Markup
+
+from odoo.fields import Command
+from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools import mute_logger
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF"
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00"
+    b"\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe"
+    b"\xa7\x35\x81\x84\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+
+
+class SupportPortalCommon(HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, no_reset_password=True))
+        cls.env["ir.config_parameter"].sudo().set_param(
+            "auth_password_policy.minlength", 4
+        )
+        cls.stage_closed = cls.env.ref("support_ticket.support_stage_closed")
+        cls.stage_resolved = cls.env.ref("support_ticket.support_stage_resolved")
+        cls.category = cls.env.ref("support_ticket.support_category_support")
+        cls.category.reason_ids = [Command.create({"name": "Printer broken"})]
+        cls.category_hidden = cls.env["support.category"].create(
+            {"name": "Internal only", "portal_available": False}
+        )
+        cls.corp = cls.env["res.partner"].create(
+            {
+                "name": "Customer Corp",
+                "is_company": True,
+                "email": "info@corp.example.com",
+            }
+        )
+        cls.user_carla = new_test_user(
+            cls.env,
+            login="carla",
+            password="carla",
+            name="Carla Customer",
+            email="carla@corp.example.com",
+            groups="base.group_portal",
+        )
+        cls.carla = cls.user_carla.partner_id
+        cls.carla.parent_id = cls.corp
+        cls.user_cesar = new_test_user(
+            cls.env,
+            login="cesar",
+            password="cesar",
+            name="Cesar Colleague",
+            email="cesar@corp.example.com",
+            groups="base.group_portal",
+        )
+        cls.user_cesar.partner_id.parent_id = cls.corp
+        cls.user_oscar = new_test_user(
+            cls.env,
+            login="oscar",
+            password="oscar",
+            name="Oscar Other",
+            email="oscar@other.example.com",
+            groups="base.group_portal",
+        )
+        cls.oscar = cls.user_oscar.partner_id
+        cls.agent = new_test_user(
+            cls.env,
+            login="portal_agent",
+            name="Pat Agent",
+            email="pat@support.example.com",
+            groups="support_ticket.group_support_user",
+        )
+        Ticket = cls.env["support.ticket"]
+        cls.ticket = Ticket.create(
+            {
+                "name": "Carla's printer",
+                "partner_id": cls.carla.id,
+                "description": "<p>It jams</p>",
+                "user_id": cls.agent.id,
+            }
+        )
+        cls.ticket._add_reply("We are looking at it")
+        cls.ticket._add_reply("Internal: order a part", is_internal=True)
+        cls.internal_file = cls.ticket.reply_ids.filtered("is_internal")
+        cls.ticket.reply_ids.filtered("is_internal").attachment_ids = [
+            Command.create(
+                {
+                    "name": "secret.txt",
+                    "raw": b"internal",
+                    "res_model": "support.ticket.reply",
+                    "res_id": cls.ticket.reply_ids.filtered("is_internal").id,
+                }
+            )
+        ]
+        cls.ticket_oscar = Ticket.create(
+            {
+                "name": "Oscar's network",
+                "partner_id": cls.oscar.id,
+                "description": "<p>down</p>",
+            }
+        )
+        cls.oscar_file = cls.env["ir.attachment"].create(
+            {
+                "name": "oscar.pdf",
+                "raw": PDF,
+                "res_model": "support.ticket",
+                "res_id": cls.ticket_oscar.id,
+            }
+        )
+        cls.ticket_oscar.attachment_ids = [Command.link(cls.oscar_file.id)]
+
+    def post_form(self, url, data, files=None):
+        data = dict(data)
+        data.setdefault("csrf_token", self.csrf_token())
+        return self.url_open(url, data=data, files=files, allow_redirects=False)
+
+    def csrf_token(self):
+        return (
+            self.url_open("/web/login")
+            .text.split('name="csrf_token" value="')[1]
+            .split('"')[0]
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestSupportPortal(SupportPortalCommon):
+    def test_home_counter_and_list(self):
+        self.authenticate("carla", "carla")
+        counters = self.make_jsonrpc_request(
+            "/my/counters", {"counters": ["support_ticket_count"]}
+        )
+        self.assertEqual(counters["support_ticket_count"], 1)
+        response = self.url_open("/my")
+        self.assertIn("/my/tickets", response.text)
+        page = self.url_open("/my/tickets").text
+        self.assertIn(self.ticket.code, page)
+        self.assertIn("Ongoing", page, "the team answered: no longer waiting")
+        self.assertNotIn(self.ticket_oscar.code, page)
+        # a colleague of the same company sees it too; a customer CC'd on a
+        # ticket of another company sees that one
+        self.ticket_oscar.email_cc = "carla@corp.example.com"
+        page = self.url_open("/my/tickets").text
+        self.assertIn(self.ticket_oscar.code, page)
+        self.authenticate("cesar", "cesar")
+        self.assertIn(self.ticket.code, self.url_open("/my/tickets").text)
+
+    def test_list_filters_search_sort_and_pages(self):
+        Ticket = self.env["support.ticket"].with_context(tracking_disable=True)
+        tickets = Ticket.create(
+            [
+                {
+                    "name": f"Bulk {i:03d}",
+                    "partner_id": self.carla.id,
+                    "notify_customer": False,
+                }
+                for i in range(85)
+            ]
+        )
+        tickets[:5].stage_id = self.stage_closed
+        self.authenticate("carla", "carla")
+        page1 = self.url_open("/my/tickets?sortby=name").text
+        self.assertEqual(page1.count("o_support_portal_row"), 80)
+        self.assertIn("Bulk 000", page1)
+        page2 = self.url_open("/my/tickets/page/2?sortby=name").text
+        self.assertEqual(page2.count("o_support_portal_row"), 6)
+        completed = self.url_open("/my/tickets?filterby=completed").text
+        self.assertEqual(completed.count("o_support_portal_row"), 5)
+        waiting = self.url_open("/my/tickets?filterby=waiting").text
+        self.assertEqual(waiting.count("o_support_portal_row"), 80)
+        found = self.url_open(f"/my/tickets?search={tickets[42].code}").text
+        self.assertEqual(found.count("o_support_portal_row"), 1)
+        found = self.url_open("/my/tickets?search=Bulk 08").text
+        self.assertEqual(found.count("o_support_portal_row"), 5)
+
+    def test_ticket_page(self):
+        self.authenticate("carla", "carla")
+        page = self.url_open(self.ticket.access_url).text
+        self.assertIn("We are looking at it", page)
+        self.assertNotIn("order a part", page, "internal notes stay internal")
+        self.assertIn("It jams", page)
+        self.assertIn("Pat Agent", page)
+        self.assertIn("o_support_portal_reply", page)
+        self.assertIn("o_support_portal_close", page)
+        self.assertIn("width: 0%", page)
+        self.ticket.stage_id = self.env.ref("support_ticket.support_stage_in_progress")
+        page = self.url_open(self.ticket.access_url).text
+        self.assertIn("width: 40%", page)
+        self.assertIn('aria-valuenow="40"', page)
+
+    @mute_logger("odoo.http")
+    def test_other_customers_ticket_refused_everywhere(self):
+        self.authenticate("carla", "carla")
+        other = self.ticket_oscar
+        self.assertEqual(self.url_open(other.access_url).status_code, 404)
+        response = self.post_form(
+            f"/my/tickets/{other.id}/reply", {"body": "<p>hijack</p>"}
+        )
+        self.assertEqual(response.status_code, 404)
+        response = self.post_form(f"/my/tickets/{other.id}/close", {})
+        self.assertEqual(response.status_code, 404)
+        response = self.post_form(f"/my/tickets/{other.id}/notifications", {})
+        self.assertEqual(response.status_code, 404)
+        url = f"/my/tickets/{other.id}/attachment/{self.oscar_file.id}"
+        self.assertEqual(self.url_open(url).status_code, 404)
+        # nor through my own ticket, nor with the token of my own ticket
+        url = f"/my/tickets/{self.ticket.id}/attachment/{self.oscar_file.id}"
+        self.assertEqual(self.url_open(url).status_code, 404)
+        token = self.ticket._portal_ensure_token()
+        self.assertEqual(
+            self.url_open(f"{other.access_url}?access_token={token}").status_code, 404
+        )
+        # internal files of my own ticket
+        secret = self.ticket.reply_ids.filtered("is_internal").attachment_ids
+        url = f"/my/tickets/{self.ticket.id}/attachment/{secret.id}"
+        self.assertEqual(self.url_open(url).status_code, 404)
+        other.invalidate_recordset()
+        self.assertFalse(other.reply_ids)
+        self.assertFalse(other.is_locked)
+        self.assertTrue(other.notify_customer)
+
+    @mute_logger("odoo.http")
+    def test_csrf_required(self):
+        self.authenticate("carla", "carla")
+        response = self.url_open(
+            f"/my/tickets/{self.ticket.id}/reply",
+            data={"body": "<p>no token</p>"},
+            allow_redirects=False,
+        )
+        self.assertEqual(response.status_code, 400)
+        self.assertEqual(len(self.ticket.reply_ids), 2)
+        # GET is not an action
+        response = self.url_open(
+            f"/my/tickets/{self.ticket.id}/close", allow_redirects=False
+        )
+        self.assertIn(response.status_code, (404, 405))
+        self.assertFalse(self.ticket.is_locked)
+
+    def test_reply_and_close(self):
+        self.authenticate("carla", "carla")
+        mail_count = self.env["mail.mail"].search_count([])
+        response = self.post_form(
+            f"/my/tickets/{self.ticket.id}/reply",
+            {"body": '<p>Still <b>broken</b></p><script>alert("x")</script>'},
+            files=[("attachments", ("error.png", PNG, "image/png"))],
+        )
+        self.assertEqual(response.status_code, 303)
+        reply = self.ticket.reply_ids.sorted("id")[-1]
+        self.assertEqual(reply.origin, "portal")
+        self.assertEqual(reply.author_id, self.carla)
+        self.assertIn("<b>broken</b>", reply.body)
+        self.assertNotIn("script", reply.body)
+        self.assertEqual(reply.attachment_ids.mapped("name"), ["error.png"])
+        # the assignee hears of it
+        self.assertGreater(self.env["mail.mail"].search_count([]), mail_count)
+        notified = self.env["mail.message"].search(
+            [("model", "=", "support.ticket"), ("res_id", "=", self.ticket.id)], limit=1
+        )
+        self.assertIn(self.agent.partner_id, notified.notification_ids.res_partner_id)
+        # the customer downloads it
+        page = self.url_open(self.ticket.access_url).text
+        link = re.search(r'href="(/my/tickets/\d+/attachment/\d+)"', page).group(1)
+        self.assertEqual(self.url_open(link).content, PNG)
+        # closes it
+        response = self.post_form(f"/my/tickets/{self.ticket.id}/close", {})
+        self.assertEqual(response.status_code, 303)
+        self.assertEqual(self.ticket.stage_id, self.stage_closed)
+        self.assertEqual(self.ticket.portal_status, "completed")
+        page = self.url_open(self.ticket.access_url).text
+        self.assertIn("o_support_locked", page)
+        self.assertNotIn("o_support_portal_reply", page)
+        # no more replies
+        response = self.post_form(
+            f"/my/tickets/{self.ticket.id}/reply", {"body": "late"}
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("locked", response.text)
+        self.assertNotIn("late", self.ticket.reply_ids.mapped("body"))
+
+    def test_notification_choice(self):
+        self.authenticate("carla", "carla")
+        self.post_form(f"/my/tickets/{self.ticket.id}/notifications", {})
+        self.assertFalse(self.ticket.notify_customer)
+        self.post_form(f"/my/tickets/{self.ticket.id}/notifications", {"notify": "1"})
+        self.assertTrue(self.ticket.notify_customer)
+        self.post_form("/my/tickets/notifications", {})
+        self.assertFalse(self.carla.support_notify_default)
+
+    def _new_ticket_data(self, **values):
+        return {
+            "category_id": str(self.category.id),
+            "name": "Scanner jammed",
+            "description": "<p>The <b>scanner</b> is jammed</p>",
+            "email_cc": "cesar@corp.example.com",
+            "notify": "1",
+            **values,
+        }
+
+    def test_new_ticket(self):
+        self.authenticate("carla", "carla")
+        page = self.url_open("/my/tickets/new").text
+        self.assertIn("Printer broken", page, "sub-reasons offered")
+        self.assertNotIn("Internal only", page)
+        response = self.post_form(
+            "/my/tickets/submit",
+            self._new_ticket_data(),
+            files=[
+                ("attachments", ("a.pdf", PDF, "application/pdf")),
+                ("attachments", ("b.png", PNG, "image/png")),
+            ],
+        )
+        self.assertEqual(response.status_code, 303)
+        ticket = self.env["support.ticket"].search([("name", "=", "Scanner jammed")])
+        self.assertEqual(ticket.origin, "portal")
+        self.assertEqual(ticket.partner_id, self.carla)
+        self.assertEqual(ticket.category_id, self.category)
+        self.assertEqual(ticket.email_cc, "cesar@corp.example.com")
+        self.assertEqual(ticket.cc_partner_ids, self.user_cesar.partner_id)
+        self.assertEqual(
+            sorted(ticket.attachment_ids.mapped("name")), ["a.pdf", "b.png"]
+        )
+        self.assertIn("<b>scanner</b>", ticket.description)
+        self.assertIn(ticket.access_url, response.headers["Location"])
+        ack = self.env["mail.mail"].search(
+            [("model", "=", "support.ticket"), ("res_id", "=", ticket.id)]
+        )
+        addresses = set(ack.recipient_ids.mapped("email")) | set(
+            filter(None, ack.mapped("email_to"))
+        )
+        self.assertEqual(
+            addresses, {"carla@corp.example.com", "cesar@corp.example.com"}
+        )
+
+    def test_new_ticket_errors_keep_the_input(self):
+        self.env["ir.config_parameter"].sudo().set_param(
+            "support_ticket.portal_max_file_size_mb", "1"
+        )
+        self.authenticate("carla", "carla")
+        count = self.env["support.ticket"].search_count([])
+        cases = [
+            (
+                {"email_cc": "cesar@corp.example.com, not-an-address"},
+                None,
+                "not-an-address",
+            ),
+            (
+                {"email_cc": "stranger@evil.example.com"},
+                None,
+                "stranger@evil.example.com",
+            ),
+            (
+                {"email_cc": '"><script>alert(1)</script>@corp.example.com'},
+                None,
+                "not a valid email address",
+            ),
+            ({"name": "  "}, None, "subject"),
+            ({"category_id": str(self.category_hidden.id)}, None, "kind of request"),
+            (
+                {},
+                [
+                    ("attachments", (f"f{i}.pdf", PDF, "application/pdf"))
+                    for i in range(4)
+                ],
+                "up to 3 files",
+            ),
+            (
+                {},
+                [
+                    (
+                        "attachments",
+                        ("virus.exe", b"MZ\x90\x00", "application/octet-stream"),
+                    )
+                ],
+                "virus.exe",
+            ),
+            (
+                {},
+                [
+                    (
+                        "attachments",
+                        (
+                            "page.pdf",
+                            b"<html><script>x</script></html>",
+                            "application/pdf",
+                        ),
+                    )
+                ],
+                "page.pdf",
+            ),
+            (
+                {},
+                [
+                    (
+                        "attachments",
+                        ("big.pdf", PDF + b"0" * (1536 * 1024), "application/pdf"),
+                    )
+                ],
+                "too large",
+            ),
+        ]
+        for values, files, message in cases:
+            with self.subTest(message=message):
+                response = self.post_form(
+                    "/my/tickets/submit", self._new_ticket_data(**values), files=files
+                )
+                self.assertEqual(response.status_code, 400)
+                self.assertIn(message, response.text)
+                self.assertNotIn("<script>alert(1)</script>", response.text)
+                # what was typed is still there
+                self.assertIn(
+                    "The <b>scanner</b> is jammed",
+                    response.text.replace("&lt;", "<").replace("&gt;", ">"),
+                )
+        self.assertEqual(self.env["support.ticket"].search_count([]), count)
+
+    def test_cc_policies(self):
+        Ticket = self.env["support.ticket"]
+        param = self.env["ir.config_parameter"].sudo()
+        param.set_param("support_ticket.portal_cc_policy", "contacts")
+        self.assertEqual(
+            Ticket._portal_check_cc("cesar@corp.example.com", self.carla),
+            "cesar@corp.example.com",
+        )
+        with self.assertRaisesRegex(Exception, "contacts"):
+            Ticket._portal_check_cc("unknown@corp.example.com", self.carla)
+        param.set_param("support_ticket.portal_cc_policy", "any")
+        self.assertEqual(
+            Ticket._portal_check_cc("a@x.example.com; B@Y.example.com", self.carla),
+            "a@x.example.com, b@y.example.com",
+        )
+
+    def test_script_in_reply_is_sanitized(self):
+        reply = self.ticket._portal_reply(
+            self.carla,
+            Markup('<p onclick="steal()">hi</p><iframe src="//evil"></iframe>'),
+        )
+        self.assertNotIn("onclick", reply.body)
+        self.assertNotIn("iframe", reply.body)
+
+
+@tagged("post_install", "-at_install")
+class TestSupportPortalVisitor(SupportPortalCommon):
+    def _visitor_data(self, **values):
+        return {
+            "category_id": str(self.category.id),
+            "name": "Cannot log in",
+            "description": "I forgot\nmy password",
+            "email": "visitor@newcustomer.example.com",
+            "contact": "Vera Visitor",
+            **values,
+        }
+
+    def test_visitor_opens_and_follows_a_ticket(self):
+        self.assertEqual(self.url_open("/support/new").status_code, 200)
+        response = self.post_form("/support/submit", self._visitor_data())
+        self.assertEqual(response.status_code, 303)
+        ticket = self.env["support.ticket"].search([("name", "=", "Cannot log in")])
+        self.assertEqual(ticket.partner_id.email, "visitor@newcustomer.example.com")
+        self.assertEqual(ticket.partner_id.name, "Vera Visitor")
+        self.assertIn("I forgot<br>my password", ticket.description)
+        self.assertIn(
+            f"access_token={ticket.access_token}", response.headers["Location"]
+        )
+        # the emailed link opens the ticket, without an account
+        ack = self.env["mail.mail"].search(
+            [("model", "=", "support.ticket"), ("res_id", "=", ticket.id)]
+        )
+        self.assertEqual(ack.recipient_ids, ticket.partner_id)
+        link = re.search(
+            r'href="[^"]*(/my/tickets/\d+\?access_token=[^"&]+)', ack.body_html
+        ).group(1)
+        page = self.url_open(link)
+        self.assertEqual(page.status_code, 200)
+        self.assertIn(ticket.code, page.text)
+        # and lets them answer
+        token = ticket.access_token
+        response = self.post_form(
+            f"/my/tickets/{ticket.id}/reply",
+            {"body": "It works now", "access_token": token},
+        )
+        self.assertEqual(response.status_code, 303)
+        self.assertEqual(ticket.reply_ids.author_id, ticket.partner_id)
+        # a known address links to its contact
+        self.post_form(
+            "/support/submit",
+            self._visitor_data(name="Second one", email="oscar@other.example.com"),
+        )
+        second = self.env["support.ticket"].search([("name", "=", "Second one")])
+        self.assertEqual(second.partner_id, self.oscar)
+        # without the token, nothing
+        self.assertEqual(self.url_open(ticket.access_url).status_code, 404)
+
+    def test_visitor_errors(self):
+        count = self.env["support.ticket"].search_count([])
+        response = self.post_form(
+            "/support/submit", self._visitor_data(email="not an address")
+        )
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("valid email address", response.text)
+        # the honeypot
+        response = self.post_form(
+            "/support/submit", self._visitor_data(website="http://spam")
+        )
+        self.assertEqual(response.status_code, 400)
+        self.assertEqual(self.env["support.ticket"].search_count([]), count)
+        # visitors can be turned off
+        self.env["ir.config_parameter"].sudo().set_param(
+            "support_ticket.portal_visitors", "False"
+        )
+        response = self.url_open("/support/new", allow_redirects=False)
+        self.assertIn("/web/login", response.headers["Location"])
+
+    def test_flood_refused(self):
+        param = self.env["ir.config_parameter"].sudo()
+        param.set_param("support_ticket.portal_rate_per_email", "3")
+        param.set_param("support_ticket.portal_rate_per_ip", "5")
+        statuses = [
+            self.post_form(
+                "/support/submit", self._visitor_data(name=f"Flood {i}")
+            ).status_code
+            for i in range(4)
+        ]
+        self.assertEqual(statuses, [303, 303, 303, 429])
+        # another address from the same IP: refused once the IP is over its limit
+        statuses = [
+            self.post_form(
+                "/support/submit",
+                self._visitor_data(
+                    name=f"Other {i}", email=f"v{i}@newcustomer.example.com"
+                ),
+            ).status_code
+            for i in range(3)
+        ]
+        self.assertEqual(statuses, [303, 303, 429])
+        self.assertEqual(
+            self.env["support.ticket"].search_count([("name", "like", "Flood")]),
+            3,
+            "refused, not queued",
+        )
