@@ -237,8 +237,9 @@ class TestSupportPortal(SupportPortalCommon):
         self.assertFalse(self.ticket.is_locked)
 
     def test_reply_and_close(self):
+        self.ticket.email_cc = "cesar@corp.example.com"
         self.authenticate("carla", "carla")
-        mail_count = self.env["mail.mail"].search_count([])
+        last_mail = self.env["mail.mail"].search([], order="id desc", limit=1).id or 0
         response = self.post_form(
             f"/my/tickets/{self.ticket.id}/reply",
             {"body": '<p>Still <b>broken</b></p><script>alert("x")</script>'},
@@ -251,12 +252,19 @@ class TestSupportPortal(SupportPortalCommon):
         self.assertIn("<b>broken</b>", reply.body)
         self.assertNotIn("script", reply.body)
         self.assertEqual(reply.attachment_ids.mapped("name"), ["error.png"])
-        # the assignee hears of it
-        self.assertGreater(self.env["mail.mail"].search_count([]), mail_count)
-        notified = self.env["mail.message"].search(
+        # the assignee (a follower) and the CC hear of it, not the author
+        message = self.env["mail.message"].search(
             [("model", "=", "support.ticket"), ("res_id", "=", self.ticket.id)], limit=1
         )
-        self.assertIn(self.agent.partner_id, notified.notification_ids.res_partner_id)
+        self.assertIn("broken", message.body)
+        self.assertEqual(message.notification_ids.res_partner_id, self.agent.partner_id)
+        mails = self.env["mail.mail"].search([("id", ">", last_mail)])
+        addresses = set(mails.recipient_ids.mapped("email")) | set(
+            filter(None, mails.mapped("email_to"))
+        )
+        self.assertEqual(
+            addresses, {"pat@support.example.com", "cesar@corp.example.com"}
+        )
         # the customer downloads it
         page = self.url_open(self.ticket.access_url).text
         link = re.search(r'href="(/my/tickets/\d+/attachment/\d+)"', page).group(1)
