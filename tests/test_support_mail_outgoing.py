@@ -397,3 +397,26 @@ class TestSupportSmsAndPush(SupportMailCommon):
             push.with_user(self.user_agent).action_resend()
         self.assertEqual(pushed, ["https://push.example.com/device-1"])
         self.assertFalse(push.notification_id.is_read, "shown again in the inbox")
+
+    def test_manual_sms_from_the_ticket(self):
+        ticket = self._create_ticket(
+            partner_id=self.customer.id, team_id=self.team_tech.id
+        )
+        action = ticket.with_user(self.user_agent).action_send_sms()
+        composer = (
+            self.env[action["res_model"]]
+            .with_user(self.user_agent)
+            .with_context(**action["context"])
+            .create({"body": "The technician arrives at 3 pm."})
+        )
+        self.assertEqual(composer.recipient_single_number_itf, self.customer.phone)
+        with self._sms_api("success"):
+            composer._action_send_sms()
+        log = self.env["support.message.log"].search(
+            [("ticket_id", "=", ticket.id), ("channel", "=", "sms")]
+        )
+        self.assertEqual(len(log), 1)
+        self.assertEqual(log.kind, "manual")
+        self.assertEqual(log.author_id, self.user_agent.partner_id)
+        self.assertEqual(log.state, "sent")
+        self.assertIn("3 pm", log.body_html)

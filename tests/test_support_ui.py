@@ -35,3 +35,36 @@ class TestSupportTicketUi(HttpCase):
         self.assertEqual(reply.author_id, self.agent.partner_id)
         self.assertEqual(reply.attachment_ids.name, "report.txt")
         self.assertEqual(reply.attachment_ids.raw, b"Intervention report")
+
+    def test_reply_and_email_tour(self):
+        self.env["ir.mail_server"].create(
+            {"name": "Outgoing", "smtp_host": "127.0.0.1", "smtp_port": 2525}
+        )
+        customer = self.env["res.partner"].create(
+            {"name": "Mail Customer", "email": "mail.customer@example.com"}
+        )
+        ticket = self.env["support.ticket"].create(
+            {
+                "name": "Router down",
+                "origin": "email",
+                "email_from": "mail.customer@example.com",
+                "partner_id": customer.id,
+                "team_id": self.env.ref("support_ticket.support_team_helpdesk").id,
+            }
+        )
+        self.start_tour(
+            f"/odoo/action-support_ticket.support_ticket_action/{ticket.id}",
+            "support_ticket_reply_email_tour",
+            login="st_tour_agent",
+        )
+        reply = ticket.reply_ids
+        self.assertIn("restart the router", reply.body)
+        sent = self.env["mail.mail"].search(
+            [
+                ("model", "=", "support.ticket"),
+                ("res_id", "=", ticket.id),
+                ("subject", "like", "Re:"),
+            ]
+        )
+        self.assertEqual(sent.recipient_ids, customer)
+        self.assertIn("restart the router", sent.body_html)

@@ -73,3 +73,29 @@ registry.category("web_tour.tours").add("support_ticket_backend_tour", {
         },
     ],
 });
+
+/**
+ * On a ticket opened by email, "Reply + Email" saves the reply and emails it.
+ */
+registry.category("web_tour.tours").add("support_ticket_reply_email_tour", {
+    steps: () => [
+        {
+            content: "The ticket came by email",
+            trigger: ".o_support_email_badge",
+        },
+        {
+            content: "Write a reply",
+            trigger: "textarea.o_support_composer_body",
+            run: "edit Please restart the router.",
+        },
+        {
+            content: "Reply and email it",
+            trigger: "button.o_support_reply_email",
+            run: "click",
+        },
+        {
+            content: "The reply is in the conversation",
+            trigger: ".o_support_message[data-kind=reply]:contains('restart the router')",
+        },
+    ],
+});

@@ -48,13 +48,18 @@ export class SupportConversation extends Component {
             busy: false,
         });
         useRecordObserver(async (record) => {
-            // reload when the ticket, its state, its assignee or its replies change
+            // reload when the ticket is saved (its state, assignee or replies
+            // may have changed on the server); unsaved edits wait for the save
             const key = [
                 record.resId,
+                record.data.write_date && record.data.write_date.toString(),
                 record.data.is_locked,
                 record.data.reply_count,
                 record.data.user_id && record.data.user_id.id,
             ].join("|");
+            if (record.dirty) {
+                return;
+            }
             if (key !== this.loadedKey) {
                 this.loadedKey = key;
                 await this.load(record.resId);
@@ -148,6 +153,7 @@ export class SupportConversation extends Component {
 registry.category("view_widgets").add("support_conversation", {
     component: SupportConversation,
     fieldDependencies: [
+        {name: "write_date", type: "datetime"},
         {name: "is_locked", type: "boolean"},
         {name: "reply_count", type: "integer"},
         {name: "user_id", type: "many2one", relation: "res.users"},
