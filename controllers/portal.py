@@ -355,6 +355,15 @@ class SupportTicketPortal(CustomerPortal):
             )
         Partner = request.env["res.partner"].sudo()
         partner = Partner.search([("email_normalized", "=", normalized)], limit=1)
+        if partner.user_ids:
+            # no ticket in the name of someone who has an account without
+            # their password: its link would show them the team's answers
+            raise UserError(
+                request.env._(
+                    "An account exists for %(email)s: log in to open your ticket.",
+                    email=normalized,
+                )
+            )
         if not partner:
             partner = Partner.create(
                 {"name": (name or "").strip() or normalized, "email": normalized}
@@ -381,13 +390,12 @@ class SupportTicketPortal(CustomerPortal):
                 raise UserError(env._("Log in to open a ticket."))
             ip_key = hashlib.sha256(self._support_client_ip().encode()).hexdigest()[:32]
             if is_visitor:
-                partner = self._support_visitor_partner(
-                    post.get("email"), post.get("contact")
-                )
-                keys = [f"email:{partner.email_normalized}", f"ip:{ip_key}"]
+                address = email_normalize(post.get("email") or "", strict=True)
+                keys = [f"email:{address or 'invalid'}", f"ip:{ip_key}"]
             else:
-                partner = env.user.partner_id
                 keys = [f"user:{env.user.id}", f"ip:{ip_key}"]
+            # counted even when the submission is then refused: a flood of
+            # bad submissions is a flood too
             Ticket._portal_throttle(
                 keys,
                 {
@@ -396,18 +404,26 @@ class SupportTicketPortal(CustomerPortal):
                     "ip": settings["rate_per_ip"],
                 },
             )
-            ticket_sudo = Ticket._portal_create(
-                {
-                    "name": post.get("name"),
-                    "description": post.get("description"),
-                    "category_id": int(post.get("category_id") or 0),
-                    "priority_id": int(post.get("priority_id") or 0),
-                    "notify_customer": bool(post.get("notify")) or is_visitor,
-                },
-                partner,
-                files=self._support_files(),
-                cc=post.get("email_cc"),
-            )
+            # a refused submission leaves nothing behind (no contact created)
+            with env.cr.savepoint():
+                if is_visitor:
+                    partner = self._support_visitor_partner(
+                        post.get("email"), post.get("contact")
+                    )
+                else:
+                    partner = env.user.partner_id
+                ticket_sudo = Ticket._portal_create(
+                    {
+                        "name": post.get("name"),
+                        "description": post.get("description"),
+                        "category_id": int(post.get("category_id") or 0),
+                        "priority_id": int(post.get("priority_id") or 0),
+                        "notify_customer": bool(post.get("notify")) or is_visitor,
+                    },
+                    partner,
+                    files=self._support_files(),
+                    cc=post.get("email_cc"),
+                )
         except (UserError, ValueError) as error:
             message = (
                 str(error) if isinstance(error, UserError) else env._("Invalid value.")

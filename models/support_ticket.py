@@ -345,7 +345,9 @@ class SupportTicket(models.Model):
     @api.depends("origin", "partner_id", "create_uid")
     def _compute_creator_partner_id(self):
         for ticket in self:
-            if ticket.origin != "manual" and ticket.partner_id:
+            if ticket.origin != "manual":
+                # the customer who wrote; none for an unknown sender, shown
+                # by their address
                 ticket.creator_partner_id = ticket.partner_id
             else:
                 ticket.creator_partner_id = (
@@ -784,9 +786,11 @@ class SupportTicket(models.Model):
         emails |= {
             email_normalize(email) for email in self.message_partner_ids.mapped("email")
         }
+        commercial = self.partner_id.commercial_partner_id
         emails |= {
             email_normalize(email)
-            for email in self.partner_id.child_ids.mapped("email")
+            for email in (commercial | commercial.child_ids).mapped("email")
+            if email
         }
         emails.discard(False)
         return emails
@@ -856,9 +860,9 @@ class SupportTicket(models.Model):
             body = msg_dict.get("body") or ""
             ticket.with_context(support_reply_by_email=True)._add_reply(
                 Markup(body) if body else Markup("<p></p>"),
-                author_id=author.id
-                or ticket.partner_id.id
-                or self.env.user.partner_id.id,
+                # an unknown sender stays unknown (shown by their address),
+                # never shown as the customer
+                author_id=author.id or False,
                 origin="email",
                 email_from=msg_dict.get("email_from"),
                 email_message_id=msg_dict.get("message_id"),

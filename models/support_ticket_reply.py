@@ -3,7 +3,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import format_datetime
+from odoo.tools import email_normalize, format_datetime
 
 from .support_ticket import ORIGINS, bind_uploaded_attachments
 
@@ -26,9 +26,10 @@ class SupportTicketReply(models.Model):
     author_id = fields.Many2one(
         "res.partner",
         string="Author",
-        required=True,
         index=True,
         default=lambda self: self.env.user.partner_id,
+        help="Empty for an email from an address without a contact: its sender "
+        "email is shown instead.",
     )
     body = fields.Html(string="Message")
     attachment_ids = fields.Many2many(
@@ -81,7 +82,17 @@ class SupportTicketReply(models.Model):
     def _compute_author_role(self):
         for reply in self:
             ticket = reply.ticket_id
-            if reply.author_id == ticket.creator_partner_id:
+            if reply.author_id:
+                is_creator = reply.author_id == ticket.creator_partner_id
+            else:
+                # both known by their address only
+                sender = email_normalize(reply.email_from or "")
+                is_creator = (
+                    bool(sender)
+                    and not ticket.creator_partner_id
+                    and (sender == email_normalize(ticket.email_from or ""))
+                )
+            if is_creator:
                 role = "creator"
             elif ticket.user_id and reply.author_id == ticket.user_id.partner_id:
                 role = "assignee"

@@ -66,6 +66,44 @@ class TestSupportMailGateway(SupportMailCommon):
         )
         ack = self.mails_of(ticket)
         self.assertEqual(self.recipients(ack), {"new@stranger.example.com"})
+        # shown by their address, as the creator of the ticket
+        first = ticket.get_conversation()["messages"][0]
+        self.assertEqual(first["author"], "new@stranger.example.com")
+        self.assertEqual(first["badges"], ["creator", "email"])
+        self.process(
+            self.build_email(
+                email_from="new@stranger.example.com",
+                subject=f"Re: [{ticket.code}]",
+                text="More details",
+                in_reply_to=ack.message_id,
+            )
+        )
+        reply = ticket.reply_ids
+        self.assertFalse(reply.author_id)
+        self.assertEqual(reply.author_role, "creator")
+        self.assertEqual(
+            ticket.get_conversation()["messages"][1]["author"], reply.email_from
+        )
+
+    def test_unknown_sender_is_not_shown_as_the_customer(self):
+        ticket = self._open_ticket()
+        ack_id = self.last_message_id(ticket)
+        self.process(
+            self.build_email(
+                email_from="someone.else@elsewhere.example.com",
+                subject="Re: printer",
+                text="I have the same problem",
+                in_reply_to=ack_id,
+            )
+        )
+        reply = ticket.reply_ids
+        self.assertEqual(len(reply), 1)
+        self.assertFalse(reply.author_id)
+        self.assertEqual(reply.author_role, "other")
+        self.assertEqual(reply.email_from, "someone.else@elsewhere.example.com")
+        message = ticket.get_conversation()["messages"][1]
+        self.assertEqual(message["author"], "someone.else@elsewhere.example.com")
+        self.assertEqual(message["badges"], ["email"])
 
     def _open_ticket(self, **kwargs):
         self.user_agent.notification_type = "email"

@@ -489,12 +489,23 @@ class TestSupportPortalVisitor(SupportPortalCommon):
         self.assertEqual(response.status_code, 303)
         self.assertEqual(ticket.reply_ids.author_id, ticket.partner_id)
         # a known address links to its contact
+        known = self.env["res.partner"].create(
+            {"name": "Known Contact", "email": "known@contact.example.com"}
+        )
         self.post_form(
             "/support/submit",
-            self._visitor_data(name="Second one", email="oscar@other.example.com"),
+            self._visitor_data(name="Second one", email="known@contact.example.com"),
         )
         second = self.env["support.ticket"].search([("name", "=", "Second one")])
-        self.assertEqual(second.partner_id, self.oscar)
+        self.assertEqual(second.partner_id, known)
+        # but nobody opens a ticket in the name of someone who has an account
+        response = self.post_form(
+            "/support/submit",
+            self._visitor_data(name="Impostor", email="oscar@other.example.com"),
+        )
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("log in", response.text)
+        self.assertFalse(self.env["support.ticket"].search([("name", "=", "Impostor")]))
         # without the token, nothing
         self.assertEqual(self.url_open(ticket.access_url).status_code, 404)
 
@@ -505,6 +516,21 @@ class TestSupportPortalVisitor(SupportPortalCommon):
         )
         self.assertEqual(response.status_code, 400)
         self.assertIn("valid email address", response.text)
+        # a refused submission creates no contact
+        response = self.post_form(
+            "/support/submit",
+            self._visitor_data(
+                category_id="0", email="refused@newcustomer.example.com"
+            ),
+        )
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("kind of request", response.text)
+        self.assertIn("refused@newcustomer.example.com", response.text, "input kept")
+        self.assertFalse(
+            self.env["res.partner"].search(
+                [("email", "=", "refused@newcustomer.example.com")]
+            )
+        )
         # the honeypot
         response = self.post_form(
             "/support/submit", self._visitor_data(website="http://spam")
