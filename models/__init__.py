@@ -4,6 +4,9 @@ from . import support_stage
 from . import support_priority
 from . import support_category
 from . import support_ticket
+from . import support_ticket_conversation
+from . import support_ticket_mail
+from . import support_ticket_notify
 from . import support_ticket_reply
 from . import support_ticket_portal
 from . import support_message_log

@@ -1,3 +1,5 @@
+"""Support ticket: customer portal (status, checks of what customers send, actions)."""
+
 import os
 from datetime import timedelta
 
@@ -14,6 +16,8 @@ from odoo.tools import (
 )
 from odoo.tools.mail import single_email_re
 from odoo.tools.mimetypes import guess_mimetype
+
+from .support_stage import PORTAL_STATUSES
 
 # what customers may attach by default: images, PDF, Word / OpenDocument
 # documents and compressed archives
@@ -39,7 +43,25 @@ class PortalFloodError(UserError):
 
 
 class SupportTicket(models.Model):
-    _inherit = "support.ticket"
+    # one concern of the ticket per file, as Odoo core splits its large models
+    _inherit = "support.ticket"  # pylint: disable=consider-merging-classes-inherited
+
+    portal_status = fields.Selection(
+        PORTAL_STATUSES,
+        string="Status for the customer",
+        compute="_compute_portal_status",
+        store=True,
+        index=True,
+    )
+    progress = fields.Integer(related="stage_id.progress", string="Progress (%)")
+
+    @api.depends("stage_id.portal_status", "has_staff_reply")
+    def _compute_portal_status(self):
+        for ticket in self:
+            status = ticket.stage_id.portal_status or "in_progress"
+            if status == "waiting" and ticket.has_staff_reply:
+                status = "in_progress"
+            ticket.portal_status = status
 
     # ------------------------------------------------------------
     # Portal settings

@@ -1,3 +1,5 @@
+"""Replies of a support ticket: the messages of its conversation."""
+
 from lxml import html as lxml_html
 from markupsafe import Markup
 
@@ -5,7 +7,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import email_normalize, format_datetime
 
-from .support_ticket import ORIGINS, bind_uploaded_attachments
+from .support_ticket import ORIGINS
+from .support_ticket_conversation import bind_uploaded_attachments
 
 
 class SupportTicketReply(models.Model):

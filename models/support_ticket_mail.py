@@ -1,0 +1,306 @@
+"""Support ticket: the mail gateway (incoming emails, answers, CC, follow-ups)."""
+
+import logging
+import re
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.fields import Command
+from odoo.tools import email_normalize, str2bool
+from odoo.tools.mail import email_split_and_format
+
+_logger = logging.getLogger(__name__)
+
+# a ticket code in an email subject, e.g. "Re: [TKT-00042] Printer on fire"
+CODE_IN_SUBJECT = re.compile(r"\[([A-Z][A-Z0-9]*-\d+)\]")
+
+
+class SupportTicket(models.Model):
+    # one concern of the ticket per file, as Odoo core splits its large models
+    _inherit = "support.ticket"  # pylint: disable=consider-merging-classes-inherited
+
+    email_cc = fields.Char(
+        string="CC",
+        help="Other addresses that receive the public updates of the ticket, "
+        "separated by commas.",
+    )
+    is_auto_submitted = fields.Boolean(
+        string="Opened by an automatic email",
+        readonly=True,
+        copy=False,
+        help="The email that opened the ticket was sent by an automatic system "
+        "(auto-reply, mailing list): no acknowledgement was sent to it.",
+    )
+    parent_ticket_id = fields.Many2one(
+        "support.ticket",
+        string="Follow-up of",
+        index="btree_not_null",
+        copy=False,
+        help="The closed ticket whose customer wrote again, opening this one.",
+    )
+    child_ticket_ids = fields.One2many(
+        "support.ticket", "parent_ticket_id", string="Follow-ups"
+    )
+    cc_partner_ids = fields.Many2many(
+        "res.partner",
+        "support_ticket_cc_partner_rel",
+        "ticket_id",
+        "partner_id",
+        string="CC contacts",
+        compute="_compute_cc_partner_ids",
+        store=True,
+        help="Contacts whose address is in the CC: they may follow the ticket on the "
+        "portal.",
+    )
+
+    # ------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------
+
+    @api.depends("email_cc")
+    def _compute_cc_partner_ids(self):
+        emails_by_ticket = {
+            ticket: {
+                email_normalize(address)
+                for address in email_split_and_format(ticket.email_cc or "")
+                if email_normalize(address)
+            }
+            for ticket in self
+        }
+        all_emails = (
+            set().union(*emails_by_ticket.values()) if emails_by_ticket else set()
+        )
+        partners = self.env["res.partner"]
+        if all_emails:
+            partners = partners.sudo().search(
+                [("email_normalized", "in", list(all_emails))]
+            )
+        for ticket, emails in emails_by_ticket.items():
+            ticket.cc_partner_ids = partners.filtered(
+                lambda p, e=emails: p.email_normalized in e
+            )
+
+    # ------------------------------------------------------------
+    # Mail gateway
+    # ------------------------------------------------------------
+
+    @api.model
+    def _routing_check_route(self, message, message_dict, route, raise_exception=True):
+        """A new email whose subject holds the code of one of our tickets, as
+        in "Re: [TKT-00042] ...", answers that ticket even when the mail client
+        dropped the threading headers. Only the people of the ticket (sender,
+        customer, CC, followers) can answer it that way: anyone else opens a
+        new ticket."""
+        model, thread_id, custom_values, user_id, alias = route
+        if model == self._name and not thread_id:
+            ticket = self._find_ticket_from_subject(message_dict)
+            if ticket:
+                _logger.info(
+                    "Routing mail with Message-Id %s to ticket %s found by its subject",
+                    message_dict.get("message_id"),
+                    ticket.code,
+                )
+                route = (model, ticket.id, custom_values, user_id, alias)
+        return super()._routing_check_route(
+            message, message_dict, route, raise_exception=raise_exception
+        )
+
+    @api.model
+    def _find_ticket_from_subject(self, message_dict):
+        codes = CODE_IN_SUBJECT.findall(message_dict.get("subject") or "")
+        sender = email_normalize(message_dict.get("email_from") or "")
+        if not codes or not sender:
+            return self.browse()
+        for ticket in self.sudo().search([("code", "in", codes)], order="id desc"):
+            if sender in ticket._get_known_emails():
+                return ticket
+        return self.browse()
+
+    def _get_known_emails(self):
+        """Normalized addresses of the people of the ticket."""
+        self.ensure_one()
+        emails = {
+            email_normalize(addr)
+            for addr in email_split_and_format(
+                ", ".join(
+                    filter(
+                        None, [self.email_from, self.email_cc, self.partner_id.email]
+                    )
+                )
+            )
+        }
+        emails |= {
+            email_normalize(email) for email in self.message_partner_ids.mapped("email")
+        }
+        commercial = self.partner_id.commercial_partner_id
+        emails |= {
+            email_normalize(email)
+            for email in (commercial | commercial.child_ids).mapped("email")
+            if email
+        }
+        emails.discard(False)
+        return emails
+
+    @api.model
+    def _mail_cc_sanitized_raw_dict(self, cc_string):
+        """Keep the CC of incoming emails without our own aliases, which would
+        make every public update come back to us."""
+        cc = super()._mail_cc_sanitized_raw_dict(cc_string)
+        if cc:
+            aliases = self.env["mail.alias.domain"].sudo()._find_aliases(list(cc))
+            cc = {
+                email: raw
+                for email, raw in cc.items()
+                if email and email not in aliases
+            }
+        return cc
+
+    @api.model
+    def message_new(self, msg_dict, custom_values=None):
+        email_from = msg_dict.get("email_from") or ""
+        partner = self.env["res.partner"].browse(msg_dict.get("author_id"))
+        if not partner and email_normalize(email_from):
+            no_create = not str2bool(
+                self._support_param("create_partner_from_email", "True")
+            )
+            partner = self.env["mail.thread"]._partner_find_from_emails_single(
+                [email_from], no_create=no_create
+            )
+            if partner:
+                msg_dict["author_id"] = partner.id
+        values = {
+            "name": (msg_dict.get("subject") or "").strip() or self.env._("No subject"),
+            "description": msg_dict.get("body") or "",
+            "origin": "email",
+            "email_from": email_from or False,
+            "partner_id": partner.id,
+            "is_auto_submitted": bool(msg_dict.get("support_auto_submitted")),
+        }
+        values.update(custom_values or {})
+        ticket = super().message_new(msg_dict, custom_values=values)
+        if values["is_auto_submitted"]:
+            _logger.info(
+                "Ticket %s opened by an automatic email (Message-Id %s): "
+                "no acknowledgement",
+                ticket.code,
+                msg_dict.get("message_id"),
+            )
+        # the gateway posts the email on the returned record: tell the post
+        # hook that it opens the ticket
+        return ticket.with_context(support_ticket_opening_email=True)
+
+    def message_update(self, msg_dict, update_vals=None):
+        if msg_dict.get("support_auto_submitted"):
+            # kept in the chatter, but no reply, no reopening, no notification
+            return super().message_update(msg_dict, update_vals=update_vals)
+        author = self.env["res.partner"].browse(msg_dict.get("author_id"))
+        for ticket in self:
+            if ticket.is_locked:
+                if self._support_param("locked_reply_policy", "reopen") == "new":
+                    ticket._open_follow_up_from_email(msg_dict)
+                    continue
+                ticket.action_reopen()
+                ticket._send_to_sender(
+                    "support_ticket.mail_template_ticket_reopened", msg_dict
+                )
+            body = msg_dict.get("body") or ""
+            ticket.with_context(support_reply_by_email=True)._add_reply(
+                Markup(body) if body else Markup("<p></p>"),
+                # an unknown sender stays unknown (shown by their address),
+                # never shown as the customer
+                author_id=author.id or False,
+                origin="email",
+                email_from=msg_dict.get("email_from"),
+                email_message_id=msg_dict.get("message_id"),
+                allow_empty=True,
+            )
+        return super().message_update(msg_dict, update_vals=update_vals)
+
+    def _open_follow_up_from_email(self, msg_dict):
+        """An answer to a closed ticket opens a new ticket linked to it."""
+        self.ensure_one()
+        values = {
+            "name": (msg_dict.get("subject") or "").strip() or self.name,
+            "description": msg_dict.get("body") or "",
+            "origin": "email",
+            "email_from": msg_dict.get("email_from"),
+            "partner_id": msg_dict.get("author_id") or self.partner_id.id,
+            "parent_ticket_id": self.id,
+            "team_id": self.team_id.id,
+            "category_id": self.category_id.id,
+            "company_id": self.company_id.id,
+            "email_cc": self.email_cc,
+        }
+        follow_up = self.create(values)
+        follow_up._attach_files(msg_dict.get("attachments") or [])
+        follow_up._send_acknowledgement()
+        self.message_post(
+            body=Markup("<p>%s</p>")
+            % self.env._(
+                "The customer wrote again after the ticket was closed: "
+                "follow-up %(code)s.",
+                code=follow_up.code,
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+        self._send_to_sender(
+            "support_ticket.mail_template_ticket_follow_up", msg_dict, record=follow_up
+        )
+        return follow_up
+
+    def _attach_files(self, files):
+        """Attach the gateway's ``(name, content[, info])`` files to the ticket."""
+        self.ensure_one()
+        values = []
+        for file in files:
+            name, content = file[0], file[1]
+            raw = content.encode() if isinstance(content, str) else content
+            values.append(
+                {"name": name, "raw": raw, "res_model": self._name, "res_id": self.id}
+            )
+        if values:
+            attachments = self.env["ir.attachment"].sudo().create(values)
+            self.sudo().attachment_ids = [Command.link(a.id) for a in attachments]
+
+    def _message_post_after_hook(self, message, msg_values):
+        res = super()._message_post_after_hook(message, msg_values)
+        if msg_values.get("message_type") == "email":
+            attachments = message.attachment_ids
+            if self.env.context.get("support_ticket_opening_email"):
+                # the opening email: its files become the ticket's
+                if attachments:
+                    self.sudo().attachment_ids = [
+                        Command.link(a.id) for a in attachments
+                    ]
+                if not self.is_auto_submitted:
+                    self._send_acknowledgement()
+            else:
+                reply = self.env["support.ticket.reply"].search(
+                    [
+                        ("ticket_id", "=", self.id),
+                        ("email_message_id", "=", message.message_id),
+                    ],
+                    limit=1,
+                )
+                if reply:
+                    reply.sudo().write(
+                        {
+                            "mail_message_id": message.id,
+                            "attachment_ids": [Command.link(a.id) for a in attachments],
+                        }
+                    )
+        return res
+
+    # ------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------
+
+    def action_view_follow_ups(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "support_ticket.support_ticket_action"
+        )
+        action["domain"] = [("parent_ticket_id", "=", self.id)]
+        action["context"] = {"default_parent_ticket_id": self.id}
+        return action
