@@ -1,0 +1,225 @@
+"""Throughput of support_ticket beside OCA's helpdesk_mgmt, in one run.
+
+Run through ``bench/compare``, which prepares one fresh database per addon. The
+same work is done on both, in alternating rounds (ours then the peer, then the
+peer then ours...), so that a change of machine load touches both alike:
+
+- tickets created one by one, each its own committed transaction, as a support
+  user (tracking on, one customer);
+- tickets created in one call (one transaction);
+- inbound emails opening tickets through the mail gateway (``message_process``,
+  one transaction each, as the fetchmail cron does).
+
+Each addon keeps its defaults. Ours acknowledges every new ticket by email; the
+peer sends nothing on creation. When ours queues the acknowledgements for a
+job, that job is run after each round and its time is added to ours, so that
+every figure includes the acknowledgements. Emails are queued, never sent.
+"""
+
+import argparse
+import logging
+import time
+from email.message import EmailMessage
+from email.utils import make_msgid
+
+from odoo import SUPERUSER_ID, api
+from odoo.fields import Command
+from odoo.modules.registry import Registry
+from odoo.tools import config
+
+CONTEXT = {"mail_notify_force_send": False}
+
+
+class Driver:
+    """What one addon needs to create tickets; subclasses name the models."""
+
+    label = ""
+    model = ""
+    user_group = ""
+
+    def __init__(self, database):
+        self.registry = Registry(database)
+        self.uid = None
+        self.customer_id = None
+        self.counter = 0
+
+    def env(self, cr, uid=None):
+        return api.Environment(cr, uid or self.uid, CONTEXT)
+
+    def setup(self):
+        with self.registry.cursor() as cr:
+            env = self.env(cr, SUPERUSER_ID)
+            domain = env["mail.alias.domain"].create(
+                {
+                    "name": "bench.example.com",
+                    "bounce_alias": "bounce",
+                    "catchall_alias": "catchall",
+                }
+            )
+            env.company.alias_domain_id = domain
+            user = env["res.users"].create(
+                {
+                    "name": "Bench Agent",
+                    "login": "bench_agent",
+                    "email": "bench.agent@example.com",
+                    "group_ids": [Command.link(env.ref(self.user_group).id)],
+                }
+            )
+            customer = env["res.partner"].create(
+                {"name": "Bench Customer", "email": "customer@example.org"}
+            )
+            self.setup_team(env, user, domain)
+            self.uid, self.customer_id = user.id, customer.id
+
+    def setup_team(self, env, user, domain):
+        raise NotImplementedError
+
+    def values(self):
+        self.counter += 1
+        return {
+            "name": f"Ticket {self.counter}",
+            "partner_id": self.customer_id,
+            "description": "<p>The printer is on fire.</p>",
+        }
+
+    def create_one_by_one(self, count):
+        start = time.perf_counter()
+        for _i in range(count):
+            with self.registry.cursor() as cr:
+                self.env(cr)[self.model].create(self.values())
+        return time.perf_counter() - start + self.drain()
+
+    def create_batch(self, count):
+        start = time.perf_counter()
+        with self.registry.cursor() as cr:
+            self.env(cr)[self.model].create([self.values() for _i in range(count)])
+        return time.perf_counter() - start + self.drain()
+
+    def inbound(self, count):
+        start = time.perf_counter()
+        for _i in range(count):
+            self.counter += 1
+            with self.registry.cursor() as cr:
+                thread_id = self.env(cr, SUPERUSER_ID)["mail.thread"].message_process(
+                    False, build_email(self.counter)
+                )
+                assert thread_id, "an email opened no ticket"
+        return time.perf_counter() - start + self.drain()
+
+    def drain(self):
+        """Seconds spent by the jobs that finish what creation queued."""
+        return 0.0
+
+    def totals(self):
+        with self.registry.cursor() as cr:
+            env = self.env(cr, SUPERUSER_ID)
+            tickets = env[self.model].search_count([])
+            mails = env["mail.mail"].search_count([("model", "=", self.model)])
+        return tickets, mails
+
+
+class Ours(Driver):
+    label = "support_ticket"
+    model = "support.ticket"
+    user_group = "support_ticket.group_support_user"
+
+    def setup_team(self, env, user, domain):
+        env.ref("support_ticket.support_team_helpdesk").write(
+            {
+                "member_ids": [Command.link(user.id)],
+                "alias_name": "benchdesk",
+                "alias_domain_id": domain.id,
+            }
+        )
+
+    def drain(self):
+        with self.registry.cursor() as cr:
+            Ticket = self.env(cr, SUPERUSER_ID)["support.ticket"]
+            job = getattr(Ticket, "_cron_send_acknowledgements", None)
+            if job is None:
+                return 0.0
+        start = time.perf_counter()
+        with self.registry.cursor() as cr:
+            self.env(cr, SUPERUSER_ID)["support.ticket"]._cron_send_acknowledgements()
+        return time.perf_counter() - start
+
+
+class Peer(Driver):
+    label = "helpdesk_mgmt"
+    model = "helpdesk.ticket"
+    user_group = "helpdesk_mgmt.group_helpdesk_user"
+
+    def setup_team(self, env, user, domain):
+        Team = env["helpdesk.ticket.team"]
+        team = Team.search([], limit=1) or Team.create({"name": "Bench team"})
+        team.write(
+            {
+                "user_ids": [Command.link(user.id)],
+                "alias_name": "benchdesk",
+                "alias_domain_id": domain.id,
+            }
+        )
+
+
+def build_email(i):
+    message = EmailMessage()
+    message["From"] = f"Customer {i % 50} <customer{i % 50}@bench.example.org>"
+    message["To"] = "benchdesk@bench.example.com"
+    message["Subject"] = f"Problem {i}"
+    message["Message-ID"] = make_msgid(domain="bench.example.org")
+    message.set_content(f"Message number {i}.\nIt has two lines.")
+    message.add_alternative(
+        f"<p>Message number <b>{i}</b>.</p><p>It has two lines.</p>", "html"
+    )
+    return message.as_bytes()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("-c", "--config", required=True)
+    parser.add_argument("--ours", required=True, help="database with support_ticket")
+    parser.add_argument("--peer", required=True, help="database with helpdesk_mgmt")
+    parser.add_argument("--tickets", type=int, default=500, help="one by one, each")
+    parser.add_argument("--batch", type=int, default=1000, help="in one call, each")
+    parser.add_argument("--emails", type=int, default=300, help="inbound, each")
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+
+    config.parse_config(["-c", args.config, "--log-level=warn"])
+    logging.getLogger("odoo").setLevel(logging.ERROR)
+    drivers = [Ours(args.ours), Peer(args.peer)]
+    for driver in drivers:
+        driver.setup()
+
+    work = [
+        ("tickets one by one", "tickets", "create_one_by_one", args.tickets),
+        ("tickets in one call", "tickets", "create_batch", args.batch),
+        ("emails opening tickets", "messages", "inbound", args.emails),
+    ]
+    rounds = max(1, args.rounds)
+    print(
+        f"{rounds} alternating rounds; figures per second, higher is better; "
+        f"ratio = {drivers[0].label} / {drivers[1].label}"
+    )
+    print(f"{'':24} {drivers[0].label:>16} {drivers[1].label:>16} {'ratio':>7}")
+    for title, unit, method, total in work:
+        per_round = max(1, total // rounds)
+        elapsed = {driver.label: 0.0 for driver in drivers}
+        for number in range(rounds):
+            order = drivers if number % 2 == 0 else drivers[::-1]
+            for driver in order:
+                elapsed[driver.label] += getattr(driver, method)(per_round)
+        done = per_round * rounds
+        rates = [done / elapsed[driver.label] for driver in drivers]
+        print(
+            f"{title:24} {rates[0]:>14.1f}/s {rates[1]:>14.1f}/s "
+            f"{rates[0] / rates[1]:>6.2f}x   ({done} {unit} each)"
+        )
+    for driver in drivers:
+        tickets, mails = driver.totals()
+        print(f"{driver.label}: {tickets} tickets, {mails} emails queued")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
