@@ -16,7 +16,6 @@ class ResUsers(models.Model):
 
     support_display_name = fields.Char(
         string="Name shown in tickets",
-        size=SUPPORT_DISPLAY_NAME_SIZE,
         help="Shown as the author of your ticket replies and as the sender name of "
         "your ticket emails, for example the company name. Leave empty to use your "
         "own name.",
