@@ -27,6 +27,7 @@
         "views/res_users_views.xml",
         "views/res_config_settings_views.xml",
         "views/support_ticket_templates.xml",
+        "views/portal_account_templates.xml",
         "wizard/support_ticket_stage_change_views.xml",
         "views/support_ticket_menus.xml",
     ],

@@ -1,2 +1,3 @@
 from . import portal
 from . import support_form
+from . import portal_account

@@ -1,5 +1,6 @@
 """Customer portal: /my/tickets, the ticket page and its actions, shared checks."""
 
+import pytz
 from werkzeug.exceptions import NotFound
 
 from odoo import http
@@ -12,6 +13,22 @@ from odoo.addons.portal.controllers.portal import pager as portal_pager
 
 
 class SupportTicketPortal(CustomerPortal):
+    # ------------------------------------------------------------
+    # Time zone of the viewer
+    # ------------------------------------------------------------
+
+    def _support_use_viewer_tz(self):
+        """Dates of the pages in the viewer's time zone: the one of their
+        preferences, else the one of their browser (the ``tz`` cookie set by
+        Odoo's frontend), as Odoo does when it logs a user in. Visitors have
+        no preferences: their browser's zone is used."""
+        user = request.env.user
+        tz = request.env.context.get("tz") if not user._is_public() else None
+        if tz not in pytz.all_timezones_set:
+            tz = request.cookies.get("tz")
+        if tz in pytz.all_timezones_set:
+            request.update_context(tz=tz)
+
     # ------------------------------------------------------------
     # /my
     # ------------------------------------------------------------
@@ -74,6 +91,7 @@ class SupportTicketPortal(CustomerPortal):
     def portal_my_tickets(
         self, page=1, sortby="update", filterby="all", search=None, **kw
     ):
+        self._support_use_viewer_tz()
         Ticket = request.env["support.ticket"]
         filters = self._support_searchbar_filters()
         sortings = self._support_searchbar_sortings()
@@ -166,6 +184,7 @@ class SupportTicketPortal(CustomerPortal):
         ["/my/tickets/<int:ticket_id>"], type="http", auth="public", website=True
     )
     def portal_my_ticket(self, ticket_id, access_token=None, **kw):
+        self._support_use_viewer_tz()
         ticket_sudo = self._support_ticket_access(ticket_id, access_token)
         messages = ticket_sudo._conversation_messages(include_internal=False)
         values = self._get_page_view_values(

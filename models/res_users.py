@@ -1,5 +1,14 @@
+"""Users: the name shown in tickets, chosen by each user (staff and customers)."""
+
+import re
+
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 from odoo.tools import formataddr
+
+SUPPORT_DISPLAY_NAME_SIZE = 64
+# markup, and what would break an email header
+SUPPORT_DISPLAY_NAME_FORBIDDEN = re.compile(r"[<>\x00-\x1f\x7f\"]")
 
 
 class ResUsers(models.Model):
@@ -19,6 +28,28 @@ class ResUsers(models.Model):
     @property
     def SELF_WRITEABLE_FIELDS(self):
         return super().SELF_WRITEABLE_FIELDS + ["support_display_name"]
+
+    @api.model
+    def _support_display_name_error(self, value):
+        """Why ``value`` cannot be a name shown in tickets, or ``None``."""
+        value = value or ""
+        if len(value) > SUPPORT_DISPLAY_NAME_SIZE:
+            return self.env._(
+                "The name shown in tickets can have at most %(size)s characters.",
+                size=SUPPORT_DISPLAY_NAME_SIZE,
+            )
+        if SUPPORT_DISPLAY_NAME_FORBIDDEN.search(value):
+            return self.env._(
+                'The name shown in tickets cannot contain < > " nor line breaks.'
+            )
+        return None
+
+    @api.constrains("support_display_name")
+    def _check_support_display_name(self):
+        for user in self:
+            error = self._support_display_name_error(user.support_display_name)
+            if error:
+                raise ValidationError(error)
 
     def _support_author_name(self):
         self.ensure_one()

@@ -126,9 +126,18 @@ class SupportTicket(models.Model):
     creator_partner_id = fields.Many2one(
         "res.partner",
         compute="_compute_creator_partner_id",
+        store=True,
+        index="btree_not_null",
         string="Opened by",
         help="Who opened the ticket: the user who created it, or the customer who "
         "wrote when it came by email or from the portal.",
+    )
+    creator_name = fields.Char(
+        compute="_compute_creator_name",
+        store=True,
+        string="Creator",
+        help="Name of who opened the ticket, or the sender's address when it came "
+        "by email from an address without a contact.",
     )
     stage_color = fields.Selection(related="stage_id.color", string="State colour")
     priority_color = fields.Selection(
@@ -218,13 +227,21 @@ class SupportTicket(models.Model):
     def _compute_creator_partner_id(self):
         for ticket in self:
             if ticket.origin != "manual":
-                # the customer who wrote; none for an unknown sender, shown
-                # by their address
+                # the customer who wrote, not the user the mail gateway or the
+                # portal ran as; none for an unknown sender, shown by their
+                # address
                 ticket.creator_partner_id = ticket.partner_id
             else:
                 ticket.creator_partner_id = (
                     ticket.create_uid or self.env.user
                 ).partner_id
+
+    @api.depends("creator_partner_id.name", "email_from")
+    def _compute_creator_name(self):
+        for ticket in self:
+            ticket.creator_name = (
+                ticket.creator_partner_id.name or ticket.email_from or False
+            )
 
     def _compute_access_url(self):
         res = super()._compute_access_url()

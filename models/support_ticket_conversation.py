@@ -185,9 +185,20 @@ class SupportTicket(models.Model):
             "can_reopen": self.is_locked and self.has_access("write"),
         }
 
+    @api.model
+    def _support_format_datetime(self, value):
+        """``value`` (UTC) as the viewer reads it: in the time zone of the
+        context (the user's preference, or the visitor's browser on the
+        portal), else of the user; never that of the superuser the portal
+        reads the ticket as."""
+        return format_datetime(self.env, value, tz=self.env.tz.zone, dt_format="short")
+
     def _conversation_messages(self, include_internal=False):
+        """The messages of the conversation, in chronological order: the
+        description first, then the replies by date. Each carries its date
+        formatted for the viewer (``date``) and in UTC (``datetime``, for the
+        web client to format in the browser's zone like every other date)."""
         self.ensure_one()
-        tz_env = self.env
         creator = self.creator_partner_id
         replies = self.reply_ids
         if not include_internal:
@@ -198,7 +209,8 @@ class SupportTicket(models.Model):
             "id": f"ticket-{self.id}",
             "kind": "description",
             "author": names.get(creator) or self.email_from or "",
-            "date": format_datetime(tz_env, self.create_date, dt_format="short"),
+            "date": self._support_format_datetime(self.create_date),
+            "datetime": fields.Datetime.to_string(self.create_date),
             "body": self.description or "",
             "badges": ["creator"] + (["email"] if self.origin == "email" else []),
             "email_from": self.email_from if self.origin == "email" else "",

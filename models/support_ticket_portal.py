@@ -9,6 +9,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import (
     email_normalize,
+    formataddr,
     html_sanitize,
     is_html_empty,
     plaintext2html,
@@ -302,9 +303,13 @@ class SupportTicket(models.Model):
         )
         self._portal_attach(files, reply)
         partners, emails = self._support_customer_recipients()
+        # under the name the customer chose for tickets
+        name = self.env["res.users"]._support_author_names(partner)[partner]
+        email_from = formataddr((name, partner.email)) if partner.email else None
         self.sudo().with_context(mail_post_autofollow_author_skip=True).message_post(
             body=body or Markup("<p>%s</p>") % self.env._("(files attached)"),
             author_id=partner.id,
+            email_from=email_from,
             message_type="comment",
             subtype_xmlid="mail.mt_comment",
             outgoing_email_to=", ".join(emails) or False,
@@ -327,7 +332,10 @@ class SupportTicket(models.Model):
             raise UserError(self.env._("This ticket cannot be closed from the portal."))
         self.sudo().message_post(
             body=Markup("<p>%s</p>")
-            % self.env._("%(name)s closed the ticket.", name=partner.display_name),
+            % self.env._(
+                "%(name)s closed the ticket.",
+                name=self.env["res.users"]._support_author_names(partner)[partner],
+            ),
             author_id=partner.id,
             message_type="comment",
             subtype_xmlid="mail.mt_note",

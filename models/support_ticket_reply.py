@@ -5,7 +5,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import email_normalize, format_datetime
+from odoo.tools import email_normalize
 
 from .support_ticket import ORIGINS
 from .support_ticket_conversation import bind_uploaded_attachments
@@ -196,7 +196,8 @@ class SupportTicketReply(models.Model):
             or self.author_id.display_name
             or self.email_from
             or "",
-            "date": format_datetime(self.env, self.date, dt_format="short"),
+            "date": self.ticket_id._support_format_datetime(self.date),
+            "datetime": fields.Datetime.to_string(self.date),
             "body": (
                 self._strip_quoted_history(self.body)
                 if self.origin == "email"

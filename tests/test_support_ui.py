@@ -68,3 +68,21 @@ class TestSupportTicketUi(HttpCase):
         )
         self.assertEqual(sent.recipient_ids, customer)
         self.assertIn("restart the router", sent.body_html)
+
+    def test_conversation_keeps_the_saved_state_tour(self):
+        ticket = self.env["support.ticket"].create(
+            {
+                "name": "Answers out of order",
+                "team_id": self.env.ref("support_ticket.support_team_helpdesk").id,
+            }
+        )
+        ticket._add_reply("Fixed, I think")
+        ticket.stage_id = self.env.ref("support_ticket.support_stage_resolved")
+        self.start_tour(
+            f"/odoo/action-support_ticket.support_ticket_action/{ticket.id}",
+            "support_ticket_conversation_order_tour",
+            login="st_tour_agent",
+        )
+        self.assertEqual(
+            ticket.stage_id, self.env.ref("support_ticket.support_stage_resolved")
+        )

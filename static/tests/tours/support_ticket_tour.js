@@ -27,6 +27,20 @@ registry.category("web_tour.tours").add("support_ticket_backend_tour", {
             trigger: ".o_field_widget[name=code] span:contains('TKT-')",
         },
         {
+            content: "The description is dated as the form dates the ticket",
+            trigger: ".o_support_message[data-kind=description] .o_support_message_date",
+            run() {
+                // both in the browser's time zone, in the same format
+                const shown = this.anchor.textContent.trim();
+                const created = document
+                    .querySelector(".o_support_info_panel [name=create_date]")
+                    .textContent.trim();
+                if (!shown || shown !== created) {
+                    throw new Error(`Dated "${shown}", created "${created}"`);
+                }
+            },
+        },
+        {
             content: "Write a reply",
             trigger: "textarea.o_support_composer_body",
             run: "edit The technician is on the way",
@@ -96,6 +110,90 @@ registry.category("web_tour.tours").add("support_ticket_reply_email_tour", {
         {
             content: "The reply is in the conversation",
             trigger: ".o_support_message[data-kind=reply]:contains('restart the router')",
+        },
+    ],
+});
+
+/**
+ * Answers of the server may arrive out of order: the first answer for the
+ * conversation asked after this call is delivered only once a later one has
+ * been, as a slow request would be. Resolves window.supportHeldAnswer once
+ * the held answer has been delivered and shown.
+ */
+function holdNextConversationAnswer() {
+    const {rpc} = odoo.loader.modules.get("@web/core/network/rpc");
+    const original = rpc._rpc;
+    let openGate = null;
+    const gate = new Promise((resolve) => {
+        openGate = resolve;
+    });
+    let held = false;
+    let delivered = null;
+    window.supportHeldAnswer = new Promise((resolve) => {
+        delivered = resolve;
+    });
+    rpc._rpc = function (url, params, settings) {
+        const request = original.call(this, url, params, settings);
+        if (!url.endsWith("/get_conversation")) {
+            return request;
+        }
+        if (!held) {
+            held = true;
+            const late = request.then(async (result) => {
+                await gate;
+                return result;
+            });
+            late.abort = request.abort;
+            late.finally(() => setTimeout(delivered, 500));
+            return late;
+        }
+        rpc._rpc = original;
+        request.finally(() => setTimeout(openGate, 200));
+        return request;
+    };
+}
+
+/**
+ * A state saved after an answer was fetched wins over that answer, whatever
+ * the order the answers arrive in.
+ */
+registry.category("web_tour.tours").add("support_ticket_conversation_order_tour", {
+    steps: () => [
+        {
+            content: "The ticket is resolved: its conversation is locked",
+            trigger: ".o_support_locked:contains('Resolved') .o_support_reopen",
+            run() {
+                holdNextConversationAnswer();
+            },
+        },
+        {
+            content: "Reopen it: its conversation is fetched (and held)",
+            trigger: ".o_support_reopen",
+            run: "click",
+        },
+        {
+            content: "The ticket is open again",
+            trigger: ".o_statusbar_status button[aria-checked=true]:contains('Open')",
+        },
+        {
+            content: "Resolve it again before the answer arrives",
+            trigger: ".o_statusbar_status button:contains('Resolved')",
+            run: "click",
+        },
+        {
+            content: "Saved: the answer fetched before the save arrives last",
+            trigger: ".o_support_header_badges:contains('Locked')",
+            async run() {
+                await window.supportHeldAnswer;
+            },
+        },
+        {
+            content: "The conversation shows the saved state: locked",
+            trigger: ".o_support_locked:contains('Resolved')",
+        },
+        {
+            content: "No composer",
+            trigger: ".o_support_conversation:not(:has(.o_support_composer))",
         },
     ],
 });

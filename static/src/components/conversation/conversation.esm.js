@@ -1,5 +1,8 @@
 import {Component, markup, useRef, useState} from "@odoo/owl";
+import {KeepLast} from "@web/core/utils/concurrency";
 import {_t} from "@web/core/l10n/translation";
+import {deserializeDateTime} from "@web/core/l10n/dates";
+import {formatDateTime} from "@web/views/fields/formatters";
 import {getDataURLFromFile} from "@web/core/utils/urls";
 import {registry} from "@web/core/registry";
 import {standardWidgetProps} from "@web/views/widgets/standard_widget_props";
@@ -12,6 +15,9 @@ const BADGES = {
     email: {label: _t("Email"), className: "o_support_color_yellow"},
     internal: {label: _t("Internal note"), className: "o_support_color_dark"},
 };
+
+// as the datetime fields of the form show their value
+const DATE_OPTIONS = {showSeconds: false, showTime: true, showDate: true};
 
 const TONES = {
     creator: "o_support_tone_creator",
@@ -47,19 +53,17 @@ export class SupportConversation extends Component {
             fileName: "",
             busy: false,
         });
+        // Only the answer to the last request is shown: an answer fetched
+        // before a save (a state change, a reply) may arrive after the one
+        // fetched after it, and must not bring back the old state.
+        this.keepLast = new KeepLast();
         useRecordObserver(async (record) => {
             // reload when the ticket is saved (its state, assignee or replies
             // may have changed on the server); unsaved edits wait for the save
-            const key = [
-                record.resId,
-                record.data.write_date && record.data.write_date.toString(),
-                record.data.is_locked,
-                record.data.reply_count,
-                record.data.user_id && record.data.user_id.id,
-            ].join("|");
             if (record.dirty) {
                 return;
             }
+            const key = this.recordKey(record);
             if (key !== this.loadedKey) {
                 this.loadedKey = key;
                 await this.load(record.resId);
@@ -67,16 +71,44 @@ export class SupportConversation extends Component {
         });
     }
 
+    recordKey(record) {
+        return [
+            record.resId,
+            record.data.write_date && record.data.write_date.toString(),
+            record.data.is_locked,
+            record.data.reply_count,
+            record.data.user_id && record.data.user_id.id,
+        ].join("|");
+    }
+
+    /**
+     * Reload the record, then the conversation for what was just saved.
+     */
+    async reloadAll() {
+        const record = this.props.record;
+        await record.load();
+        this.loadedKey = this.recordKey(record);
+        await this.load(record.resId);
+    }
+
     async load(resId) {
         if (!resId) {
+            // drop the answer of any request still running
+            this.keepLast.add(Promise.resolve());
             Object.assign(this.state, {loaded: true, messages: [], canReply: false});
             return;
         }
-        const data = await this.orm.call("support.ticket", "get_conversation", [[resId]]);
+        const data = await this.keepLast.add(
+            this.orm.call("support.ticket", "get_conversation", [[resId]])
+        );
         Object.assign(this.state, {
             loaded: true,
             messages: data.messages.map((message) => ({
                 ...message,
+                // in the browser's time zone, as the other dates of the form
+                date: message.datetime
+                    ? formatDateTime(deserializeDateTime(message.datetime), DATE_OPTIONS)
+                    : message.date,
                 body: markup(message.body),
             })),
             locked: data.locked,
@@ -132,9 +164,7 @@ export class SupportConversation extends Component {
             this.state.body = "";
             this.state.isInternal = false;
             this.clearFile();
-            await record.load();
-            this.loadedKey = undefined;
-            await this.load(record.resId);
+            await this.reloadAll();
         } finally {
             this.state.busy = false;
         }
@@ -146,7 +176,7 @@ export class SupportConversation extends Component {
             return;
         }
         await this.orm.call("support.ticket", "action_reopen", [[record.resId]]);
-        await record.load();
+        await this.reloadAll();
     }
 }
 
