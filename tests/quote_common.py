@@ -80,7 +80,6 @@ class SupportQuoteCommon(SupportTicketCommon):
             email="anna.accountant@example.com",
             groups="account.group_account_invoice",
         )
-        cls.stage_progress.requires_approval = True
 
     @classmethod
     def _working_week(cls):

@@ -233,6 +233,9 @@ class TestSupportQuote(SupportQuoteCommon):
         self.assertEqual(free.stage_id, self.stage_progress)
 
     def test_approval_flag_on_the_state(self):
+        # on by default for In progress only
+        stages = self.env["support.stage"].search([("requires_approval", "=", True)])
+        self.assertEqual(stages, self.stage_progress)
         self.stage_progress.requires_approval = False
         self.ticket.stage_id = self.stage_progress
         self.assertEqual(self.ticket.stage_id, self.stage_progress)
