@@ -132,6 +132,27 @@ class TestSupportQuoteFlow(SupportQuotePortalCommon):
         self.assertIn("06/16/2025", panel)
         self.assertNotIn("o_support_portal_order", panel)
 
+    def test_signed_but_online_payment_required(self):
+        order = self._send_quote(self.ticket)
+        order.require_payment = True
+        self.authenticate("dora", "dora")
+        result = self.make_jsonrpc_request(
+            f"/my/orders/{order.id}/accept",
+            {
+                "access_token": order.access_token,
+                "name": "Dora",
+                "signature": SIGNATURE,
+            },
+        )
+        self.assertIn("allow_payment=yes", result["redirect_url"])
+        self.env.invalidate_all()
+        # signed, not confirmed: the payment approves it
+        self.assertEqual(order.state, "sent")
+        self.assertEqual(self.ticket.quote_state, "quoted")
+        panel = self._panel(self._page(self.ticket))
+        self.assertIn("Signed: waiting for the payment", panel)
+        self.assertIn("Review and pay the order", panel)
+
     def test_accepted_and_unpaid_keeps_the_way_to_the_order(self):
         order = self._send_quote(self.ticket)
         order.action_confirm()
