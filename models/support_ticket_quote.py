@@ -149,12 +149,13 @@ class SupportTicket(models.Model):
         transactions = order.transaction_ids.filtered(lambda t: t.state == "done")
         paid = max(invoice_paid, sum(transactions.mapped("amount")))
         currency = order.currency_id
-        fully_invoiced_and_paid = (
+        # billed on the hours logged, what was worked is all that is due
+        invoices_paid = (
             invoices
-            and order.invoice_status == "invoiced"
+            and order.invoice_status != "to invoice"
             and all(inv.payment_state in INVOICE_PAID_STATES for inv in invoices)
         )
-        if fully_invoiced_and_paid or (
+        if invoices_paid or (
             currency.compare_amounts(paid, order.amount_total) >= 0
             and not currency.is_zero(paid)
         ):

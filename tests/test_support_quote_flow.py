@@ -132,6 +132,26 @@ class TestSupportQuoteFlow(SupportQuotePortalCommon):
         self.assertIn("06/16/2025", panel)
         self.assertNotIn("o_support_portal_order", panel)
 
+    def test_billed_on_the_hours_logged(self):
+        settings = self.env["res.config.settings"].create({})
+        settings.support_billing_mode = "hours"
+        settings.execute()
+        ticket = self.ticket
+        order = self._send_quote(ticket, hours=3.0, price=150.0)
+        order.action_confirm()
+        ticket.time_ids = [Command.create({"duration": 2.0})]
+        invoice = order._create_invoices()
+        invoice.action_post()
+        self.assertEqual(invoice.amount_untaxed, 100.0, "two hours of 50.00")
+        self._pay(invoice, 100.0, date(2025, 6, 12))
+        # what was worked is paid, although less than quoted
+        self.assertEqual(ticket.payment_state, "paid")
+        self.assertEqual(ticket.quote_paid_date, date(2025, 6, 12))
+        # one more hour: to invoice again
+        ticket.time_ids = [Command.create({"duration": 1.0})]
+        self.assertEqual(order.invoice_status, "to invoice")
+        self.assertEqual(ticket.payment_state, "partial")
+
     def test_signed_but_online_payment_required(self):
         order = self._send_quote(self.ticket)
         order.require_payment = True

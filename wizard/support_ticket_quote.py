@@ -107,7 +107,9 @@ class SupportTicketQuote(models.TransientModel):
     @api.depends("ticket_id")
     def _compute_message(self):
         for wizard in self:
-            wizard.message = Markup("<p>%s</p>") % self.env._(
+            # written to the customer: in their language
+            lang = wizard.ticket_id.partner_id.lang or self.env.lang
+            wizard.message = Markup("<p>%s</p>") % self.with_context(lang=lang).env._(
                 "Hello, here is our quote for your ticket %(code)s. Please review "
                 "and accept it online: we start working as soon as it is approved.",
                 code=wizard.ticket_id.code,
