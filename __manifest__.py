@@ -1,7 +1,7 @@
 # Part of support_ticket. See LICENSE file for full copyright and licensing details.
 {
     "name": "Support Tickets",
-    "summary": "Helpdesk: tickets, areas, states, priorities, categories, conversation",
+    "summary": "Helpdesk: tickets, conversation, contracts, quotes as sale orders",
     "version": "19.0.1.0.0",
     "category": "Services/Helpdesk",
     "website": "https://github.com/support-ticket/support_ticket",
@@ -10,16 +10,19 @@
     "license": "LGPL-3",
     "application": True,
     "installable": True,
-    "depends": ["mail", "portal", "sms", "web_tour"],
+    "depends": ["mail", "portal", "sms", "web_tour", "sale", "resource"],
     "data": [
         "security/support_ticket_groups.xml",
         "security/support_ticket_security.xml",
+        "security/support_quote_security.xml",
         "security/ir.model.access.csv",
         "data/ir_sequence_data.xml",
         "data/mail_message_subtype_data.xml",
         "data/support_catalog_data.xml",
         "data/mail_template_data.xml",
         "data/sms_template_data.xml",
+        "data/support_contract_data.xml",
+        "data/support_quote_data.xml",
         "views/support_ticket_views.xml",
         "views/support_catalog_views.xml",
         "views/support_message_log_views.xml",
@@ -29,9 +32,20 @@
         "views/support_ticket_templates.xml",
         "views/portal_account_templates.xml",
         "wizard/support_ticket_stage_change_views.xml",
+        "views/support_contract_views.xml",
+        "views/support_ticket_time_views.xml",
+        "views/support_ticket_quote_views.xml",
+        "views/support_ticket_quote_templates.xml",
+        "views/sale_order_views.xml",
+        "wizard/support_ticket_quote_views.xml",
         "views/support_ticket_menus.xml",
     ],
-    "demo": ["demo/support_ticket_demo.xml"],
+    "demo": [
+        # the contract first: demo tickets of its customer are worked under it
+        "demo/support_contract_demo.xml",
+        "demo/support_ticket_demo.xml",
+        "demo/support_quote_demo.xml",
+    ],
     "assets": {
         "web.assets_backend": [
             "support_ticket/static/src/scss/*.scss",

@@ -79,6 +79,24 @@ ensure_postgres() {
     fi
 }
 
+# Makes sure that Debian's wkhtmltopdf is installed: Odoo renders the PDF of
+# quotations and signed orders with it (tests fall back to HTML). Installs it with
+# apt-get when missing and running as root; otherwise warns and returns 1.
+ensure_wkhtmltopdf() {
+    command -v wkhtmltopdf >/dev/null 2>&1 && return 0
+    if [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null 2>&1; then
+        say "Installing wkhtmltopdf (apt-get install wkhtmltopdf)"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get install -y -q wkhtmltopdf >/dev/null 2>&1 ||
+            { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q wkhtmltopdf >/dev/null; } || true
+    fi
+    if ! command -v wkhtmltopdf >/dev/null 2>&1; then
+        warn "WARNING: wkhtmltopdf not found: quotations are sent without their PDF and" \
+            "customers cannot sign them online. Install the 'wkhtmltopdf' package."
+        return 1
+    fi
+}
+
 # db_exists NAME
 db_exists() {
     [[ "$(psql -XAtq -d postgres -c "SELECT 1 FROM pg_database WHERE datname = '$1'")" == 1 ]]

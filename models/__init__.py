@@ -9,6 +9,10 @@ from . import support_ticket_mail
 from . import support_ticket_notify
 from . import support_ticket_reply
 from . import support_ticket_portal
+from . import support_contract
+from . import support_ticket_contract
+from . import support_ticket_time
+from . import support_ticket_quote
 from . import support_message_log
 from . import mail_message
 from . import mail_thread
@@ -16,3 +20,4 @@ from . import res_company
 from . import res_config_settings
 from . import res_partner
 from . import res_users
+from . import sale_order

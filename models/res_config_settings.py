@@ -91,6 +91,21 @@ class ResConfigSettings(models.TransientModel):
         default=20,
     )
 
+    support_product_id = fields.Many2one(
+        "product.product",
+        string="Service of quotes",
+        domain=[("type", "=", "service"), ("sale_ok", "=", True)],
+        help="Product of the order line of ticket quotes.",
+    )
+    support_billing_mode = fields.Selection(
+        [("quoted", "The quoted amount"), ("hours", "The hours logged")],
+        string="Quoted tickets bill",
+        default="quoted",
+        help="The hours logged are delivered on the service line of the order, so "
+        "that its invoice charges the time worked. Sets the invoicing policy of the "
+        "service.",
+    )
+
     @api.constrains("support_portal_max_files", "support_portal_max_file_size_mb")
     def _check_support_portal_limits(self):
         for settings in self:
@@ -113,6 +128,11 @@ class ResConfigSettings(models.TransientModel):
         res["support_alias_name"] = (
             self.env.company.support_alias_id.alias_name or False
         )
+        product = self.env["support.ticket"]._support_quote_product()
+        res["support_product_id"] = product.id
+        res["support_billing_mode"] = (
+            "hours" if product.invoice_policy == "delivery" else "quoted"
+        )
         return res
 
     def set_values(self):
@@ -120,6 +140,11 @@ class ResConfigSettings(models.TransientModel):
         set_param = self.env["ir.config_parameter"].sudo().set_param
         for field_name, (key, _default) in BOOLEAN_PARAMS.items():
             set_param(f"support_ticket.{key}", str(bool(self[field_name])))
+        set_param("support_ticket.product_id", str(self.support_product_id.id or ""))
+        if self.support_product_id:
+            policy = "delivery" if self.support_billing_mode == "hours" else "order"
+            if self.support_product_id.invoice_policy != policy:
+                self.support_product_id.sudo().invoice_policy = policy
         company = self.company_id or self.env.company
         if self.support_alias_name or company.support_alias_id:
             alias = company._support_get_or_create_alias()

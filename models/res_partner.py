@@ -63,6 +63,36 @@ class ResPartner(models.Model):
         action["domain"] = [("customer_id", "=", self.id)]
         return action
 
+    support_contract_count = fields.Integer(
+        compute="_compute_support_contract_count",
+        string="Support contracts",
+        groups="support_ticket.group_support_user",
+    )
+
+    def _compute_support_contract_count(self):
+        counts = dict(
+            self.env["support.contract"]._read_group(
+                [("commercial_partner_id", "in", self.commercial_partner_id.ids)],
+                ["commercial_partner_id"],
+                ["__count"],
+            )
+        )
+        for partner in self:
+            partner.support_contract_count = counts.get(
+                partner.commercial_partner_id, 0
+            )
+
+    def action_view_support_contracts(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "support_ticket.support_contract_action"
+        )
+        action["domain"] = [
+            ("commercial_partner_id", "=", self.commercial_partner_id.id)
+        ]
+        action["context"] = {"default_partner_id": self.commercial_partner_id.id}
+        return action
+
     def signup_prepare(self, signup_type="signup"):
         """Every email notifying a customer of a ticket prepares their signup
         link (portal): write the partner only when that changes something.

@@ -34,6 +34,11 @@ class SupportStage(models.Model):
         "third party.",
     )
     is_locking = fields.Boolean(compute="_compute_is_locking", string="Locks replies")
+    requires_approval = fields.Boolean(
+        string="Requires approval",
+        help="Tickets enter this state only when they are free (covered by a "
+        "contract, or of a category without price) or their quote is approved.",
+    )
     portal_status = fields.Selection(
         PORTAL_STATUSES,
         string="Status for customers",

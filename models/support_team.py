@@ -25,6 +25,13 @@ class SupportTeam(models.Model):
         index="btree_not_null",
     )
     description = fields.Text(translate=True)
+    resource_calendar_id = fields.Many2one(
+        "resource.calendar",
+        string="Working hours",
+        default=lambda self: self.env.company.resource_calendar_id,
+        help="Working days of the area: delivery estimates of quotes count them, "
+        "public holidays excluded. Empty: the company's working hours.",
+    )
     open_ticket_count = fields.Integer(
         compute="_compute_open_ticket_count", string="Open tickets"
     )

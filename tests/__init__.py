@@ -10,3 +10,8 @@ from . import test_support_portal
 from . import test_support_portal_ui
 from . import test_support_display
 from . import test_support_readme
+from . import test_support_contract
+from . import test_support_time
+from . import test_support_quote
+from . import test_support_quote_flow
+from . import test_support_quote_access

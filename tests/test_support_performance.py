@@ -67,7 +67,7 @@ class TestSupportPerformance(SupportTicketCommon):
     @users("st_agent")
     @warmup
     def test_create_one_ticket(self):
-        with self.assertQueryCount(st_agent=47):
+        with self.assertQueryCount(st_agent=48):
             self.env["support.ticket"].create(self._vals(1))
 
     @users("st_agent")
