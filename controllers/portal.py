@@ -165,8 +165,26 @@ class SupportTicketPortal(CustomerPortal):
     @http.route(
         ["/my/tickets/<int:ticket_id>"], type="http", auth="public", website=True
     )
-    def portal_my_ticket(self, ticket_id, access_token=None, **kw):
+    def portal_my_ticket(self, ticket_id, access_token=None, success=None, **kw):
         ticket_sudo = self._support_ticket_access(ticket_id, access_token)
+        return self._support_render_ticket(ticket_sudo, access_token, success=success)
+
+    def _support_rights(self, ticket_sudo, access_token=None):
+        return ticket_sudo._portal_rights(
+            request.env.user, self._support_author(ticket_sudo, access_token)
+        )
+
+    def _support_render_ticket(
+        self,
+        ticket_sudo,
+        access_token=None,
+        success=None,
+        error=None,
+        reply_body=None,
+        status=200,
+    ):
+        """The ticket page; ``error`` and ``reply_body`` come from the action
+        that failed, never from the address (which anyone can forge)."""
         messages = ticket_sudo._conversation_messages(include_internal=False)
         values = self._get_page_view_values(
             ticket_sudo,
@@ -176,15 +194,17 @@ class SupportTicketPortal(CustomerPortal):
                 "messages": messages,
                 "page_name": "support_ticket",
                 "settings": ticket_sudo._portal_settings(),
-                "error": kw.get("error"),
-                "success": kw.get("success"),
-                "reply_body": kw.get("reply_body"),
+                "rights": self._support_rights(ticket_sudo, access_token),
+                "error": error,
+                "success": success,
+                "reply_body": reply_body,
             },
             "my_tickets_history",
             False,
-            **kw,
         )
-        return request.render("support_ticket.portal_my_ticket", values)
+        response = request.render("support_ticket.portal_my_ticket", values)
+        response.status_code = status
+        return response
 
     def _support_files(self, field="attachments"):
         return [
@@ -210,8 +230,8 @@ class SupportTicketPortal(CustomerPortal):
             )
         except UserError as error:
             # shown again, with what was written
-            return self.portal_my_ticket(
-                ticket_id, access_token=access_token, error=str(error), reply_body=body
+            return self._support_render_ticket(
+                ticket_sudo, access_token, error=str(error), reply_body=body, status=400
             )
         return request.redirect(
             self._support_ticket_url(ticket_sudo, access_token, success="reply")
@@ -228,10 +248,19 @@ class SupportTicketPortal(CustomerPortal):
     def portal_ticket_close(self, ticket_id, access_token=None, **kw):
         ticket_sudo = self._support_ticket_access(ticket_id, access_token)
         try:
+            if not self._support_rights(ticket_sudo, access_token)["close"]:
+                raise AccessError(
+                    request.env._(
+                        "Only the customer's organisation can close this ticket."
+                    )
+                )
             ticket_sudo._portal_close(self._support_author(ticket_sudo, access_token))
-        except UserError as error:
-            return self.portal_my_ticket(
-                ticket_id, access_token=access_token, error=str(error)
+        except (AccessError, UserError) as error:
+            return self._support_render_ticket(
+                ticket_sudo,
+                access_token,
+                error=str(error),
+                status=403 if isinstance(error, AccessError) else 400,
             )
         return request.redirect(
             self._support_ticket_url(ticket_sudo, access_token, success="closed")
@@ -248,6 +277,17 @@ class SupportTicketPortal(CustomerPortal):
         self, ticket_id, access_token=None, notify=None, **kw
     ):
         ticket_sudo = self._support_ticket_access(ticket_id, access_token)
+        if not self._support_rights(ticket_sudo, access_token)["notify"]:
+            # the choice of the customer: not theirs to make
+            return self._support_render_ticket(
+                ticket_sudo,
+                access_token,
+                error=request.env._(
+                    "Only the customer of the ticket chooses whether they receive "
+                    "its emails."
+                ),
+                status=403,
+            )
         ticket_sudo.notify_customer = bool(notify)
         return request.redirect(
             self._support_ticket_url(ticket_sudo, access_token, success="saved")

@@ -10,6 +10,7 @@ from . import support_ticket_notify
 from . import support_ticket_reply
 from . import support_ticket_portal
 from . import support_message_log
+from . import ir_attachment
 from . import mail_message
 from . import mail_thread
 from . import res_company

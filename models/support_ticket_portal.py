@@ -313,6 +313,21 @@ class SupportTicket(models.Model):
         )
         return reply
 
+    def _portal_rights(self, user, partner):
+        """What ``partner``, on the portal as ``user``, may do with the ticket
+        besides reading and replying: close it (the customer's organisation)
+        and choose whether the customer is emailed (the customer alone).
+        Staff who may edit the ticket may do both."""
+        self.ensure_one()
+        if not user.share and self.with_user(user).has_access("write"):
+            return {"close": True, "notify": True}
+        customer = self.partner_id
+        return {
+            "close": bool(customer)
+            and partner.commercial_partner_id == customer.commercial_partner_id,
+            "notify": bool(customer) and partner == customer,
+        }
+
     def _portal_close(self, partner):
         """The customer marks the ticket completed."""
         self.ensure_one()

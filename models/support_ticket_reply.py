@@ -4,11 +4,18 @@ from lxml import html as lxml_html
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import email_normalize, format_datetime
 
 from .support_ticket import ORIGINS
 from .support_ticket_conversation import bind_uploaded_attachments
+
+
+def can_change_conversation(env):
+    """Whether ``env`` may change or delete replies and their files once
+    written: the system, and support administrators (who may delete whole
+    tickets)."""
+    return env.su or env.user.has_group("support_ticket.group_support_admin")
 
 
 class SupportTicketReply(models.Model):
@@ -135,6 +142,8 @@ class SupportTicketReply(models.Model):
         return replies
 
     def write(self, vals):
+        if not can_change_conversation(self.env):
+            raise self._conversation_locked_error()
         if set(vals) - {"attachment_ids"}:
             self.ticket_id._check_can_reply()
         if "ticket_id" in vals:
@@ -146,6 +155,15 @@ class SupportTicketReply(models.Model):
 
     def _bind_attachments(self):
         bind_uploaded_attachments(self)
+
+    @api.model
+    def _conversation_locked_error(self):
+        return AccessError(
+            self.env._(
+                "The conversation of a ticket is kept as it was written: only "
+                "support administrators can change or delete a reply or its files."
+            )
+        )
 
     def _get_author_name(self):
         """Name of the author as shown in tickets (see the users' setting)."""
