@@ -10,6 +10,8 @@ from odoo.http import request
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
+from ..models.support_ticket_input import clean_file_name, clean_text, safe_rich_text
+
 
 class SupportTicketPortal(CustomerPortal):
     # ------------------------------------------------------------
@@ -79,6 +81,7 @@ class SupportTicketPortal(CustomerPortal):
         sortings = self._support_searchbar_sortings()
         filterby = filterby if filterby in filters else "all"
         sortby = sortby if sortby in sortings else "update"
+        search = clean_text(search).strip()
         domain = Domain(filters[filterby]["domain"])
         if search:
             domain &= Domain("code", "ilike", search) | Domain("name", "ilike", search)
@@ -196,8 +199,9 @@ class SupportTicketPortal(CustomerPortal):
                 "settings": ticket_sudo._portal_settings(),
                 "rights": self._support_rights(ticket_sudo, access_token),
                 "error": error,
+                "files_again": bool(error and request.httprequest.files),
                 "success": success,
-                "reply_body": reply_body,
+                "reply_body": safe_rich_text(reply_body),
             },
             "my_tickets_history",
             False,
@@ -207,11 +211,16 @@ class SupportTicketPortal(CustomerPortal):
         return response
 
     def _support_files(self, field="attachments"):
-        return [
-            (file.filename, file.read())
-            for file in request.httprequest.files.getlist(field)
-            if file and file.filename
-        ]
+        """The uploaded ``(name, raw)`` files, read from their start: a request
+        retried after a concurrency error reads them again."""
+        files = []
+        for file in request.httprequest.files.getlist(field):
+            if not (file and file.filename):
+                continue
+            if file.stream.seekable():
+                file.stream.seek(0)
+            files.append((clean_file_name(file.filename), file.read()))
+        return files
 
     @http.route(
         ["/my/tickets/<int:ticket_id>/reply"],
@@ -222,12 +231,15 @@ class SupportTicketPortal(CustomerPortal):
     )
     def portal_ticket_reply(self, ticket_id, access_token=None, body=None, **kw):
         ticket_sudo = self._support_ticket_access(ticket_id, access_token)
+        body = clean_text(body)
         try:
-            ticket_sudo._portal_reply(
-                self._support_author(ticket_sudo, access_token),
-                body,
-                self._support_files(),
-            )
+            # all or nothing: no reply without its files
+            with request.env.cr.savepoint():
+                ticket_sudo._portal_reply(
+                    self._support_author(ticket_sudo, access_token),
+                    body,
+                    self._support_files(),
+                )
         except UserError as error:
             # shown again, with what was written
             return self._support_render_ticket(
@@ -254,7 +266,10 @@ class SupportTicketPortal(CustomerPortal):
                         "Only the customer's organisation can close this ticket."
                     )
                 )
-            ticket_sudo._portal_close(self._support_author(ticket_sudo, access_token))
+            with request.env.cr.savepoint():
+                ticket_sudo._portal_close(
+                    self._support_author(ticket_sudo, access_token)
+                )
         except (AccessError, UserError) as error:
             return self._support_render_ticket(
                 ticket_sudo,

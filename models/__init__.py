@@ -9,6 +9,7 @@ from . import support_ticket_mail
 from . import support_ticket_notify
 from . import support_ticket_reply
 from . import support_ticket_portal
+from . import support_ticket_input
 from . import support_message_log
 from . import ir_attachment
 from . import mail_message

@@ -1,11 +1,14 @@
 """Support ticket: the conversation (replies, composer, what the widget shows)."""
 
 import base64
+import binascii
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Command
 from odoo.tools import format_datetime, html2plaintext, plaintext2html
+
+from .support_ticket_input import clean_file_name, clean_text
 
 
 def bind_uploaded_attachments(records):
@@ -158,11 +161,19 @@ class SupportTicket(models.Model):
                         "outgoing mail server."
                     )
                 )
+        self._support_check_message_size(body)
         attachments = []
         if attachment_data:
-            attachments.append(
-                (attachment_name or "attachment", base64.b64decode(attachment_data))
-            )
+            try:
+                raw = base64.b64decode(attachment_data, validate=True)
+            except (binascii.Error, TypeError, ValueError) as error:
+                raise UserError(
+                    self.env._("The attached file could not be read: send it again.")
+                ) from error
+            name = clean_file_name(attachment_name)
+            self._support_check_file_content(name, raw)
+            attachments.append((name, raw))
+        body = clean_text(body)
         ticket = self.with_context(support_reply_by_email=bool(send_email))
         reply = ticket._add_reply(
             body or "", attachments, is_internal=bool(is_internal)

@@ -9,3 +9,4 @@ from . import test_support_mail_outgoing
 from . import test_support_portal
 from . import test_support_portal_ui
 from . import test_support_access_matrix
+from . import test_support_bad_input
