@@ -202,6 +202,7 @@ class SupportTicketPortal(CustomerPortal):
                 "files_again": bool(error and request.httprequest.files),
                 "success": success,
                 "reply_body": safe_rich_text(reply_body),
+                "reply_html": ticket_sudo._portal_sanitize(reply_body),
             },
             "my_tickets_history",
             False,

@@ -6,7 +6,7 @@ import binascii
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Command
-from odoo.tools import format_datetime, html2plaintext, plaintext2html
+from odoo.tools import SQL, format_datetime, html2plaintext, plaintext2html
 
 from .support_ticket_input import clean_file_name, clean_text
 
@@ -81,6 +81,21 @@ class SupportTicket(models.Model):
     # ------------------------------------------------------------
     # Replies
     # ------------------------------------------------------------
+
+    def _lock_conversation(self):
+        """Hold the rows of the tickets until the end of the transaction, so
+        that replies to a ticket and changes of its state happen one after
+        the other: a concurrent transaction waits, and one that started
+        before the other committed its change fails to serialize and is
+        retried on what was committed (as Odoo's HTTP and RPC layers retry),
+        so no reply is added to a ticket that was just resolved unseen."""
+        if self.ids:
+            self.env.execute_query(
+                SQL(
+                    "SELECT id FROM support_ticket WHERE id IN %s FOR NO KEY UPDATE",
+                    tuple(self.ids),
+                )
+            )
 
     def _check_can_reply(self):
         locked = self.filtered("is_locked")
@@ -215,9 +230,13 @@ class SupportTicket(models.Model):
             "email_from": self.email_from if self.origin == "email" else "",
             "tone": "email" if self.origin == "email" else "creator",
             "is_internal": False,
+            "delivery": {},
             "attachments": [],
         }
-        return [first] + [reply._conversation_values(names) for reply in replies]
+        return [first] + [
+            reply._conversation_values(names, with_delivery=include_internal)
+            for reply in replies
+        ]
 
     # ------------------------------------------------------------
     # Files

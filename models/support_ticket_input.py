@@ -81,12 +81,13 @@ def clean_text(value):
 
 
 def safe_rich_text(value):
-    """Rich text typed in a form, to show it again in the form's editor:
-    sanitized, so that nothing in it runs when the editor loads it."""
+    """Rich text typed in a form, to put it back in the form's editor: its
+    html source, sanitized so that nothing in it runs when the editor loads
+    it, as a plain string (escaped where it is shown)."""
     value = clean_text(value)
     if "<" not in value:
         return value
-    return html_sanitize(value, sanitize_attributes=True, strip_style=True)
+    return str(html_sanitize(value, sanitize_attributes=True, strip_style=True))
 
 
 def clean_file_name(name):

@@ -269,6 +269,7 @@ class SupportTicket(models.Model):
             outgoing_email_to=", ".join(emails) or False,
             attachment_ids=reply.attachment_ids.ids,
             mail_auto_delete=False,
+            support_reply_id=reply.id,
         )
         return reply
 

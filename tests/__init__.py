@@ -10,3 +10,4 @@ from . import test_support_portal
 from . import test_support_portal_ui
 from . import test_support_access_matrix
 from . import test_support_bad_input
+from . import test_support_concurrency

@@ -88,7 +88,7 @@ class TestSupportPerformance(SupportTicketCommon):
     def test_add_reply(self):
         ticket = self.tickets[0].with_env(self.env)
         # the reply and its notification to the customer (message, email)
-        with self.assertQueryCount(st_agent=40):
+        with self.assertQueryCount(st_agent=41):
             ticket._add_reply("We are on it")
 
     @users("st_agent")
