@@ -359,8 +359,11 @@ class TestSupportBadInput(SupportPortalCommon):
         self.assertEqual(ticket.partner_id.name, f"Mallory {SCRIPT}", "kept as text")
         self.assertNotIn("<script", ticket.description)
         self.assertNotIn("onerror", ticket.description)
+        # a CC typed by staff, shown to the customer
+        ticket.email_cc = f'"{SCRIPT}" <friend@visitor.example.com>'
         # shown back on the portal: as text, never as markup
         page = self.url_open(response.headers["Location"]).text
+        self.assertIn("&lt;script&gt;alert(&#39;xss&#39;)&lt;/script&gt;", page)
         self.assertIn("Help &lt;script&gt;", page)
         self.assertNotIn(SCRIPT, page)
         self.assertNotIn('onerror="alert', page)
