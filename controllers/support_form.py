@@ -79,7 +79,9 @@ class SupportTicketForm(SupportTicketPortal):
     def _support_int(value):
         """The id a form sends, or 0 for anything that is not one."""
         value = (value or "").strip()
-        return int(value) if value.isdigit() and len(value) < 10 else 0
+        if value.isascii() and value.isdigit() and len(value) < 10:
+            return int(value)
+        return 0
 
     def _support_client_ip(self):
         return request.httprequest.remote_addr or ""
@@ -106,7 +108,8 @@ class SupportTicketForm(SupportTicketPortal):
         if len(name) > 120:
             raise UserError(
                 request.env._(
-                    "Your name is too long: %(count)s characters.", count=len(name)
+                    "Your name is too long (%(count)s characters): shorten it.",
+                    count=len(name),
                 )
             )
         if not partner:

@@ -127,6 +127,7 @@ class TestSupportBadInput(SupportPortalCommon):
             "-1",
             "1e3",
             " ",
+            "\u00b2",
             "99999999999999",
             str(priority.id + 100000),
             str(self.category_hidden.id),
