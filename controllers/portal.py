@@ -11,6 +11,8 @@ from odoo.http import request
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
+from ..models.support_ticket_input import clean_file_name, clean_text, safe_rich_text
+
 
 class SupportTicketPortal(CustomerPortal):
     # ------------------------------------------------------------
@@ -97,6 +99,7 @@ class SupportTicketPortal(CustomerPortal):
         sortings = self._support_searchbar_sortings()
         filterby = filterby if filterby in filters else "all"
         sortby = sortby if sortby in sortings else "update"
+        search = clean_text(search).strip()
         domain = Domain(filters[filterby]["domain"])
         if search:
             domain &= Domain("code", "ilike", search) | Domain("name", "ilike", search)
@@ -183,9 +186,28 @@ class SupportTicketPortal(CustomerPortal):
     @http.route(
         ["/my/tickets/<int:ticket_id>"], type="http", auth="public", website=True
     )
-    def portal_my_ticket(self, ticket_id, access_token=None, **kw):
-        self._support_use_viewer_tz()
+    def portal_my_ticket(self, ticket_id, access_token=None, success=None, **kw):
         ticket_sudo = self._support_ticket_access(ticket_id, access_token)
+        return self._support_render_ticket(ticket_sudo, access_token, success=success)
+
+    def _support_rights(self, ticket_sudo, access_token=None):
+        return ticket_sudo._portal_rights(
+            request.env.user, self._support_author(ticket_sudo, access_token)
+        )
+
+    def _support_render_ticket(
+        self,
+        ticket_sudo,
+        access_token=None,
+        success=None,
+        error=None,
+        reply_body=None,
+        status=200,
+    ):
+        """The ticket page; ``error`` and ``reply_body`` come from the action
+        that failed, never from the address (which anyone can forge)."""
+        self._support_use_viewer_tz()
+        ticket_sudo = ticket_sudo.with_context(request.env.context)
         messages = ticket_sudo._conversation_messages(include_internal=False)
         values = self._get_page_view_values(
             ticket_sudo,
@@ -195,22 +217,31 @@ class SupportTicketPortal(CustomerPortal):
                 "messages": messages,
                 "page_name": "support_ticket",
                 "settings": ticket_sudo._portal_settings(),
-                "error": kw.get("error"),
-                "success": kw.get("success"),
-                "reply_body": kw.get("reply_body"),
+                "rights": self._support_rights(ticket_sudo, access_token),
+                "error": error,
+                "files_again": bool(error and request.httprequest.files),
+                "success": success,
+                "reply_body": safe_rich_text(reply_body),
+                "reply_html": ticket_sudo._portal_sanitize(reply_body),
             },
             "my_tickets_history",
             False,
-            **kw,
         )
-        return request.render("support_ticket.portal_my_ticket", values)
+        response = request.render("support_ticket.portal_my_ticket", values)
+        response.status_code = status
+        return response
 
     def _support_files(self, field="attachments"):
-        return [
-            (file.filename, file.read())
-            for file in request.httprequest.files.getlist(field)
-            if file and file.filename
-        ]
+        """The uploaded ``(name, raw)`` files, read from their start: a request
+        retried after a concurrency error reads them again."""
+        files = []
+        for file in request.httprequest.files.getlist(field):
+            if not (file and file.filename):
+                continue
+            if file.stream.seekable():
+                file.stream.seek(0)
+            files.append((clean_file_name(file.filename), file.read()))
+        return files
 
     @http.route(
         ["/my/tickets/<int:ticket_id>/reply"],
@@ -221,16 +252,19 @@ class SupportTicketPortal(CustomerPortal):
     )
     def portal_ticket_reply(self, ticket_id, access_token=None, body=None, **kw):
         ticket_sudo = self._support_ticket_access(ticket_id, access_token)
+        body = clean_text(body)
         try:
-            ticket_sudo._portal_reply(
-                self._support_author(ticket_sudo, access_token),
-                body,
-                self._support_files(),
-            )
+            # all or nothing: no reply without its files
+            with request.env.cr.savepoint():
+                ticket_sudo._portal_reply(
+                    self._support_author(ticket_sudo, access_token),
+                    body,
+                    self._support_files(),
+                )
         except UserError as error:
             # shown again, with what was written
-            return self.portal_my_ticket(
-                ticket_id, access_token=access_token, error=str(error), reply_body=body
+            return self._support_render_ticket(
+                ticket_sudo, access_token, error=str(error), reply_body=body, status=400
             )
         return request.redirect(
             self._support_ticket_url(ticket_sudo, access_token, success="reply")
@@ -247,10 +281,22 @@ class SupportTicketPortal(CustomerPortal):
     def portal_ticket_close(self, ticket_id, access_token=None, **kw):
         ticket_sudo = self._support_ticket_access(ticket_id, access_token)
         try:
-            ticket_sudo._portal_close(self._support_author(ticket_sudo, access_token))
-        except UserError as error:
-            return self.portal_my_ticket(
-                ticket_id, access_token=access_token, error=str(error)
+            if not self._support_rights(ticket_sudo, access_token)["close"]:
+                raise AccessError(
+                    request.env._(
+                        "Only the customer's organisation can close this ticket."
+                    )
+                )
+            with request.env.cr.savepoint():
+                ticket_sudo._portal_close(
+                    self._support_author(ticket_sudo, access_token)
+                )
+        except (AccessError, UserError) as error:
+            return self._support_render_ticket(
+                ticket_sudo,
+                access_token,
+                error=str(error),
+                status=403 if isinstance(error, AccessError) else 400,
             )
         return request.redirect(
             self._support_ticket_url(ticket_sudo, access_token, success="closed")
@@ -267,6 +313,17 @@ class SupportTicketPortal(CustomerPortal):
         self, ticket_id, access_token=None, notify=None, **kw
     ):
         ticket_sudo = self._support_ticket_access(ticket_id, access_token)
+        if not self._support_rights(ticket_sudo, access_token)["notify"]:
+            # the choice of the customer: not theirs to make
+            return self._support_render_ticket(
+                ticket_sudo,
+                access_token,
+                error=request.env._(
+                    "Only the customer of the ticket chooses whether they receive "
+                    "its emails."
+                ),
+                status=403,
+            )
         ticket_sudo.notify_customer = bool(notify)
         return request.redirect(
             self._support_ticket_url(ticket_sudo, access_token, success="saved")

@@ -7,6 +7,7 @@ from odoo.exceptions import UserError
 from odoo.http import request
 from odoo.tools import email_normalize
 
+from ..models.support_ticket_input import clean_text, safe_rich_text
 from ..models.support_ticket_portal import PortalFloodError
 from .portal import SupportTicketPortal
 
@@ -57,6 +58,7 @@ class SupportTicketForm(SupportTicketPortal):
                 "is_visitor": request.env.user._is_public(),
                 "post": post or {},
                 "error": error,
+                "files_again": bool(error and request.httprequest.files),
                 "accept": ",".join(f".{ext}" for ext in settings["extensions"]),
             }
         )
@@ -72,6 +74,14 @@ class SupportTicketForm(SupportTicketPortal):
         return request.render(
             "support_ticket.portal_ticket_new", self._support_form_values()
         )
+
+    @staticmethod
+    def _support_int(value):
+        """The id a form sends, or 0 for anything that is not one."""
+        value = (value or "").strip()
+        if value.isascii() and value.isdigit() and len(value) < 10:
+            return int(value)
+        return 0
 
     def _support_client_ip(self):
         return request.httprequest.remote_addr or ""
@@ -94,10 +104,16 @@ class SupportTicketForm(SupportTicketPortal):
                     email=normalized,
                 )
             )
-        if not partner:
-            partner = Partner.create(
-                {"name": (name or "").strip() or normalized, "email": normalized}
+        name = (name or "").strip()
+        if len(name) > 120:
+            raise UserError(
+                request.env._(
+                    "Your name is too long (%(count)s characters): shorten it.",
+                    count=len(name),
+                )
             )
+        if not partner:
+            partner = Partner.create({"name": name or normalized, "email": normalized})
         return partner
 
     @http.route(
@@ -108,6 +124,7 @@ class SupportTicketForm(SupportTicketPortal):
         website=True,
     )
     def portal_ticket_submit(self, **post):
+        post = {key: clean_text(value) for key, value in post.items()}
         env = request.env
         Ticket = env["support.ticket"].sudo()
         settings = Ticket._portal_settings()
@@ -146,22 +163,24 @@ class SupportTicketForm(SupportTicketPortal):
                     {
                         "name": post.get("name"),
                         "description": post.get("description"),
-                        "category_id": int(post.get("category_id") or 0),
-                        "priority_id": int(post.get("priority_id") or 0),
+                        "category_id": self._support_int(post.get("category_id")),
+                        "priority_id": self._support_int(post.get("priority_id")),
                         "notify_customer": bool(post.get("notify")) or is_visitor,
                     },
                     partner,
                     files=self._support_files(),
                     cc=post.get("email_cc"),
                 )
-        except (UserError, ValueError) as error:
-            message = (
-                str(error) if isinstance(error, UserError) else env._("Invalid value.")
-            )
+        except UserError as error:
+            message = str(error)
             response = request.render(
                 "support_ticket.portal_ticket_new",
                 self._support_form_values(
-                    {k: post.get(k) for k in FORM_FIELDS}, message
+                    {
+                        **{k: post.get(k) for k in FORM_FIELDS},
+                        "description": safe_rich_text(post.get("description")),
+                    },
+                    message,
                 ),
             )
             response.status_code = 429 if isinstance(error, PortalFloodError) else 400

@@ -13,7 +13,9 @@ from . import support_contract
 from . import support_ticket_contract
 from . import support_ticket_time
 from . import support_ticket_quote
+from . import support_ticket_input
 from . import support_message_log
+from . import ir_attachment
 from . import mail_message
 from . import mail_thread
 from . import res_company

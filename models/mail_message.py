@@ -11,3 +11,12 @@ class MailMessage(models.Model):
         "out of office, mailing list): it opens no ticket conversation and "
         "triggers no acknowledgement, which avoids mail loops.",
     )
+    support_reply_id = fields.Many2one(
+        "support.ticket.reply",
+        string="Ticket reply",
+        index="btree_not_null",
+        ondelete="set null",
+        readonly=True,
+        help="The reply of a ticket this message carries to its recipients: its "
+        "delivery shows on the reply.",
+    )

@@ -28,7 +28,8 @@ class MailThread(models.AbstractModel):
 
     def _get_message_create_valid_field_names(self):
         return super()._get_message_create_valid_field_names() | {
-            "support_auto_submitted"
+            "support_auto_submitted",
+            "support_reply_id",
         }
 
     @api.model

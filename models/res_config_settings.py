@@ -43,6 +43,14 @@ class ResConfigSettings(models.TransientModel):
         help="Also send an SMS to customers who have a phone number.",
     )
 
+    support_max_message_size_kb = fields.Integer(
+        string="Maximum message size (KB)",
+        config_parameter="support_ticket.max_message_size_kb",
+        default=1024,
+        help="Longer messages are refused with an error, on the portal (new tickets "
+        "and replies) and in the back office (replies).",
+    )
+
     support_portal_priority = fields.Boolean(
         string="Customers choose the priority",
         help="Offer the priority on the portal form of new tickets.",
@@ -106,9 +114,17 @@ class ResConfigSettings(models.TransientModel):
         "service.",
     )
 
-    @api.constrains("support_portal_max_files", "support_portal_max_file_size_mb")
+    @api.constrains(
+        "support_portal_max_files",
+        "support_portal_max_file_size_mb",
+        "support_max_message_size_kb",
+    )
     def _check_support_portal_limits(self):
         for settings in self:
+            if settings.support_max_message_size_kb < 1:
+                raise ValidationError(
+                    self.env._("The maximum message size must be at least 1 KB.")
+                )
             if (
                 settings.support_portal_max_files < 0
                 or settings.support_portal_max_file_size_mb < 1

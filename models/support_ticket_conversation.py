@@ -1,11 +1,14 @@
 """Support ticket: the conversation (replies, composer, what the widget shows)."""
 
 import base64
+import binascii
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Command
-from odoo.tools import format_datetime, html2plaintext, plaintext2html
+from odoo.tools import SQL, format_datetime, html2plaintext, plaintext2html
+
+from .support_ticket_input import clean_file_name, clean_text
 
 
 def bind_uploaded_attachments(records):
@@ -78,6 +81,21 @@ class SupportTicket(models.Model):
     # ------------------------------------------------------------
     # Replies
     # ------------------------------------------------------------
+
+    def _lock_conversation(self):
+        """Hold the rows of the tickets until the end of the transaction, so
+        that replies to a ticket and changes of its state happen one after
+        the other: a concurrent transaction waits, and one that started
+        before the other committed its change fails to serialize and is
+        retried on what was committed (as Odoo's HTTP and RPC layers retry),
+        so no reply is added to a ticket that was just resolved unseen."""
+        if self.ids:
+            self.env.execute_query(
+                SQL(
+                    "SELECT id FROM support_ticket WHERE id IN %s FOR NO KEY UPDATE",
+                    tuple(self.ids),
+                )
+            )
 
     def _check_can_reply(self):
         locked = self.filtered("is_locked")
@@ -158,11 +176,19 @@ class SupportTicket(models.Model):
                         "outgoing mail server."
                     )
                 )
+        self._support_check_message_size(body)
         attachments = []
         if attachment_data:
-            attachments.append(
-                (attachment_name or "attachment", base64.b64decode(attachment_data))
-            )
+            try:
+                raw = base64.b64decode(attachment_data, validate=True)
+            except (binascii.Error, TypeError, ValueError) as error:
+                raise UserError(
+                    self.env._("The attached file could not be read: send it again.")
+                ) from error
+            name = clean_file_name(attachment_name)
+            self._support_check_file_content(name, raw)
+            attachments.append((name, raw))
+        body = clean_text(body)
         ticket = self.with_context(support_reply_by_email=bool(send_email))
         reply = ticket._add_reply(
             body or "", attachments, is_internal=bool(is_internal)
@@ -216,9 +242,13 @@ class SupportTicket(models.Model):
             "email_from": self.email_from if self.origin == "email" else "",
             "tone": "email" if self.origin == "email" else "creator",
             "is_internal": False,
+            "delivery": {},
             "attachments": [],
         }
-        return [first] + [reply._conversation_values(names) for reply in replies]
+        return [first] + [
+            reply._conversation_values(names, with_delivery=include_internal)
+            for reply in replies
+        ]
 
     # ------------------------------------------------------------
     # Files

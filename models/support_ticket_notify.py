@@ -29,6 +29,12 @@ class SupportTicket(models.Model):
     message_log_count = fields.Integer(
         compute="_compute_message_log_count", string="Messages sent"
     )
+    delivery_error_count = fields.Integer(
+        compute="_compute_message_log_count",
+        string="Messages not delivered",
+        help="Emails and SMS of the ticket that could not be delivered: see why in "
+        "the communication log, and send them again from there.",
+    )
 
     # ------------------------------------------------------------
     # Computes
@@ -43,13 +49,14 @@ class SupportTicket(models.Model):
             )
 
     def _compute_message_log_count(self):
-        counts = dict(
-            self.env["support.message.log"]._read_group(
-                [("ticket_id", "in", self.ids)], ["ticket_id"], ["__count"]
-            )
-        )
+        counts = {ticket: {} for ticket in self}
+        for ticket, state, count in self.env["support.message.log"]._read_group(
+            [("ticket_id", "in", self.ids)], ["ticket_id", "state"], ["__count"]
+        ):
+            counts.setdefault(ticket, {})[state] = count
         for ticket in self:
-            ticket.message_log_count = counts.get(ticket, 0)
+            ticket.message_log_count = sum(counts.get(ticket, {}).values())
+            ticket.delivery_error_count = counts.get(ticket, {}).get("error", 0)
 
     # ------------------------------------------------------------
     # Mail thread
@@ -280,6 +287,7 @@ class SupportTicket(models.Model):
                 record=reply,
                 attachment_ids=reply.attachment_ids.ids,
                 email_from=reply._get_email_from(),
+                support_reply_id=reply.id,
             )
 
     def _send_to_sender(self, template_xmlid, msg_dict, record=None):
@@ -313,6 +321,7 @@ class SupportTicket(models.Model):
             subtype_xmlid="mail.mt_comment",
             email_layout_xmlid="mail.mail_notification_light",
             mail_headers=self._support_thread_headers(),
+            support_reply_id=reply.id,
         )
 
     def _support_thread_headers(self):
@@ -346,6 +355,14 @@ class SupportTicket(models.Model):
         )
         action["domain"] = [("ticket_id", "=", self.id)]
         action["context"] = {"search_default_ticket_id": self.id}
+        return action
+
+    def action_view_delivery_errors(self):
+        """The messages of the ticket that were not delivered, to send them
+        again."""
+        action = self.action_view_message_log()
+        action["context"]["search_default_filter_error"] = 1
+        action["name"] = self.env._("Messages not delivered")
         return action
 
     def action_send_sms(self):

@@ -1,6 +1,5 @@
 """Support ticket: customer portal (status, checks of what customers send, actions)."""
 
-import os
 from datetime import timedelta
 
 from markupsafe import Markup
@@ -16,7 +15,6 @@ from odoo.tools import (
     str2bool,
 )
 from odoo.tools.mail import single_email_re
-from odoo.tools.mimetypes import guess_mimetype
 
 from .support_stage import PORTAL_STATUSES
 
@@ -25,17 +23,6 @@ from .support_stage import PORTAL_STATUSES
 DEFAULT_EXTENSIONS = (
     "png,jpg,jpeg,gif,webp,bmp,pdf,doc,docx,odt,rtf,txt,zip,rar,7z,gz,tgz,tar"
 )
-# content never accepted whatever its name says
-FORBIDDEN_MIMETYPES = {
-    "application/x-msdownload",
-    "application/x-dosexec",
-    "application/x-executable",
-    "application/x-sh",
-    "application/javascript",
-    "text/javascript",
-    "text/html",
-    "image/svg+xml",
-}
 CC_SEPARATORS = str.maketrans({";": ",", "\n": ",", "\r": ","})
 
 
@@ -90,60 +77,8 @@ class SupportTicket(models.Model):
         }
 
     # ------------------------------------------------------------
-    # Validation of what customers send
+    # Validation of what customers send (see also support_ticket_input.py)
     # ------------------------------------------------------------
-
-    @api.model
-    def _portal_check_files(self, files):
-        """Check the files a customer attaches against the settings.
-
-        :param files: ``(name, raw bytes)`` pairs
-        :raise UserError: naming the file at fault and the rule
-        """
-        settings = self._portal_settings()
-        if len(files) > settings["max_files"]:
-            raise UserError(
-                self.env._(
-                    "You can attach up to %(count)s files at a time.",
-                    count=settings["max_files"],
-                )
-            )
-        limit = settings["max_file_size_mb"] * 1024 * 1024
-        allowed = settings["extensions"]
-        for name, raw in files:
-            extension = os.path.splitext(name or "")[1].lower().lstrip(".")
-            if extension not in allowed:
-                raise UserError(
-                    self.env._(
-                        "“%(name)s” is not a type of file you can attach. "
-                        "Allowed: %(extensions)s.",
-                        name=name,
-                        extensions=", ".join(allowed),
-                    )
-                )
-            if (
-                guess_mimetype(raw, default="application/octet-stream")
-                in FORBIDDEN_MIMETYPES
-            ):
-                raise UserError(
-                    self.env._(
-                        "“%(name)s” contains a program or a web page, which cannot be "
-                        "attached.",
-                        name=name,
-                    )
-                )
-            if len(raw) > limit:
-                raise UserError(
-                    self.env._(
-                        "“%(name)s” is too large (%(size).1f MB): "
-                        "the limit is %(limit)s MB.",
-                        name=name,
-                        size=len(raw) / 1024 / 1024,
-                        limit=settings["max_file_size_mb"],
-                    )
-                )
-            if not raw:
-                raise UserError(self.env._("“%(name)s” is empty.", name=name))
 
     @api.model
     def _portal_check_cc(self, cc, partner):
@@ -225,20 +160,22 @@ class SupportTicket(models.Model):
         name = (values.get("name") or "").strip()
         if not name:
             raise UserError(self.env._("Write a subject for your request."))
+        self._support_check_subject(name)
+        self._support_check_message_size(values.get("description"))
         description = self._portal_sanitize(values.get("description"))
         if not description:
             raise UserError(self.env._("Describe your request in the message."))
-        category = self.env["support.category"].sudo().browse(values.get("category_id"))
-        if (
-            not category.exists()
-            or not category.active
-            or not category.portal_available
-        ):
+        category = self._portal_offered(
+            "support.category",
+            values.get("category_id"),
+            [("portal_available", "=", True)],
+        )
+        if not category:
             raise UserError(self.env._("Choose the kind of request."))
         email_cc = self._portal_check_cc(cc, partner)
         self._portal_check_files(files)
         vals = {
-            "name": name[:250],
+            "name": name,
             "description": description,
             "category_id": category.id,
             "partner_id": partner.id,
@@ -252,14 +189,35 @@ class SupportTicket(models.Model):
                 category.company_id or partner.company_id or self.env.company
             ).id,
         }
-        priority_id = values.get("priority_id")
-        if priority_id and self._portal_settings()["priority"]:
-            priority = self.env["support.priority"].sudo().browse(priority_id)
-            if priority.exists() and priority.active:
+        if self._portal_settings()["priority"]:
+            priority = self._portal_offered(
+                "support.priority", values.get("priority_id")
+            )
+            if priority:
                 vals["priority_id"] = priority.id
         ticket = self.sudo().with_context(mail_create_nosubscribe=True).create(vals)
         ticket._portal_attach(files, ticket)
         return ticket
+
+    @api.model
+    def _portal_offered(self, model_name, record_id, domain=()):
+        """The catalog value of id ``record_id`` if the portal offers it (active,
+        of the current company or shared), else an empty recordset: whatever
+        id a crafted form sends, of any other model or company."""
+        if not isinstance(record_id, int) or not 0 < record_id < 2**31:
+            return self.env[model_name]
+        return (
+            self.env[model_name]
+            .sudo()
+            .search(
+                [
+                    ("id", "=", record_id),
+                    ("company_id", "in", [self.env.company.id, False]),
+                    *domain,
+                ],
+                limit=1,
+            )
+        )
 
     def _portal_attach(self, files, record):
         """Attach checked ``(name, raw)`` files to ``record`` (a ticket or a reply)."""
@@ -288,6 +246,7 @@ class SupportTicket(models.Model):
         and told to the team (followers) and the CC."""
         self.ensure_one()
         self._check_can_reply()
+        self._support_check_message_size(body)
         body = self._portal_sanitize(body)
         if not body and not files:
             raise UserError(
@@ -315,8 +274,24 @@ class SupportTicket(models.Model):
             outgoing_email_to=", ".join(emails) or False,
             attachment_ids=reply.attachment_ids.ids,
             mail_auto_delete=False,
+            support_reply_id=reply.id,
         )
         return reply
+
+    def _portal_rights(self, user, partner):
+        """What ``partner``, on the portal as ``user``, may do with the ticket
+        besides reading and replying: close it (the customer's organisation)
+        and choose whether the customer is emailed (the customer alone).
+        Staff who may edit the ticket may do both."""
+        self.ensure_one()
+        if not user.share and self.with_user(user).has_access("write"):
+            return {"close": True, "notify": True}
+        customer = self.partner_id
+        return {
+            "close": bool(customer)
+            and partner.commercial_partner_id == customer.commercial_partner_id,
+            "notify": bool(customer) and partner == customer,
+        }
 
     def _portal_close(self, partner):
         """The customer marks the ticket completed."""

@@ -4,11 +4,18 @@ from lxml import html as lxml_html
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import email_normalize
 
 from .support_ticket import ORIGINS
 from .support_ticket_conversation import bind_uploaded_attachments
+
+
+def can_change_conversation(env):
+    """Whether ``env`` may change or delete replies and their files once
+    written: the system, and support administrators (who may delete whole
+    tickets)."""
+    return env.su or env.user.has_group("support_ticket.group_support_admin")
 
 
 class SupportTicketReply(models.Model):
@@ -63,6 +70,15 @@ class SupportTicketReply(models.Model):
         copy=False,
         readonly=True,
     )
+    delivery_state = fields.Selection(
+        [("sent", "Delivered"), ("pending", "Being sent"), ("error", "Not delivered")],
+        compute="_compute_delivery_state",
+        help="How the emails and SMS that carry the reply fared: a reply that could "
+        "not be delivered can be sent again from the communication log.",
+    )
+    delivery_failure = fields.Text(
+        compute="_compute_delivery_state", string="Why it was not delivered"
+    )
     author_role = fields.Selection(
         [("creator", "Creator"), ("assignee", "Assigned"), ("other", "Other")],
         compute="_compute_author_role",
@@ -109,6 +125,44 @@ class SupportTicketReply(models.Model):
             else:
                 reply.tone = role
 
+    def _compute_delivery_state(self):
+        notifications = (
+            self.env["mail.notification"]
+            .sudo()
+            .search(
+                [
+                    ("mail_message_id.support_reply_id", "in", self.ids),
+                    ("notification_type", "in", ("email", "sms")),
+                ]
+            )
+        )
+        by_reply = notifications.grouped(
+            lambda n: n.mail_message_id.support_reply_id.id
+        )
+        for reply in self:
+            sent = by_reply.get(reply.id, notifications.browse())
+            failed = sent.filtered(
+                lambda n: n.notification_status in ("exception", "bounce")
+            )
+            reply.delivery_failure = "\n".join(
+                dict.fromkeys(
+                    f"{n.mail_email_address or n.res_partner_id.email or n.sms_number}"
+                    ": "
+                    + (
+                        n.failure_reason
+                        or n.mail_mail_id.failure_reason
+                        or n.format_failure_reason()
+                    )
+                    for n in failed
+                )
+            )
+            if failed:
+                reply.delivery_state = "error"
+            elif sent.filtered(lambda n: n.notification_status in ("ready", "process")):
+                reply.delivery_state = "pending"
+            else:
+                reply.delivery_state = "sent" if sent else False
+
     @api.depends("ticket_id", "author_id")
     def _compute_display_name(self):
         for reply in self:
@@ -123,6 +177,7 @@ class SupportTicketReply(models.Model):
         tickets = self.env["support.ticket"].browse(
             {vals["ticket_id"] for vals in vals_list if vals.get("ticket_id")}
         )
+        tickets._lock_conversation()
         tickets._check_can_reply()
         replies = super().create(vals_list)
         replies._bind_attachments()
@@ -135,6 +190,8 @@ class SupportTicketReply(models.Model):
         return replies
 
     def write(self, vals):
+        if not can_change_conversation(self.env):
+            raise self._conversation_locked_error()
         if set(vals) - {"attachment_ids"}:
             self.ticket_id._check_can_reply()
         if "ticket_id" in vals:
@@ -146,6 +203,15 @@ class SupportTicketReply(models.Model):
 
     def _bind_attachments(self):
         bind_uploaded_attachments(self)
+
+    @api.model
+    def _conversation_locked_error(self):
+        return AccessError(
+            self.env._(
+                "The conversation of a ticket is kept as it was written: only "
+                "support administrators can change or delete a reply or its files."
+            )
+        )
 
     def _get_author_name(self):
         """Name of the author as shown in tickets (see the users' setting)."""
@@ -177,7 +243,7 @@ class SupportTicketReply(models.Model):
         )
         return Markup(inner)
 
-    def _conversation_values(self, author_names=None):
+    def _conversation_values(self, author_names=None, with_delivery=False):
         self.ensure_one()
         author_names = author_names or {}
         badges = []
@@ -208,6 +274,12 @@ class SupportTicketReply(models.Model):
             "email_from": self.email_from if self.origin == "email" else "",
             "tone": self.tone,
             "is_internal": self.is_internal,
+            "delivery": {
+                "state": self.delivery_state or "",
+                "failure": self.delivery_failure or "",
+            }
+            if with_delivery
+            else {},
             "attachments": [
                 {
                     "id": a.id,

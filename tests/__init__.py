@@ -15,3 +15,6 @@ from . import test_support_time
 from . import test_support_quote
 from . import test_support_quote_flow
 from . import test_support_quote_access
+from . import test_support_access_matrix
+from . import test_support_bad_input
+from . import test_support_concurrency

@@ -237,6 +237,40 @@ class TestSupportSmtp(SupportSmtpCommon):
         )
         self.assertEqual(set(logs.mapped("kind")), {"manual"})
 
+    @mute_logger(
+        "odoo.addons.mail.models.mail_mail", "odoo.addons.base.models.ir_mail_server"
+    )
+    def test_reply_and_email_while_the_server_is_down(self):
+        ticket = self._email_ticket()
+        self.stop_smtp()
+        mail_id = self.last_mail_id()
+        agent_ticket = ticket.with_user(self.user_agent)
+        reply = agent_ticket.env["support.ticket.reply"].browse(
+            agent_ticket.post_reply("Try the other cable.", send_email=True)
+        )
+        self.send_queued(ticket)
+        mails = self.mails_of(ticket, mail_id)
+        self.assertEqual(set(mails.mapped("state")), {"exception"})
+        logs = self.env["support.message.log"].search(
+            [("message_id", "in", mails.mail_message_id.ids)]
+        )
+        self.assertEqual(set(logs.mapped("kind")), {"manual"})
+        self.env.invalidate_all()
+        self._assert_not_delivered(agent_ticket, reply, logs)
+        # once the server is back, Resend delivers it, still threaded
+        self.restart_smtp()
+        logs.with_user(self.user_agent).action_resend()
+        self.env.invalidate_all()
+        self.assertEqual(reply.delivery_state, "sent")
+        received = self.received()
+        self.assertEqual(
+            {rcpt for rcpt_tos, _message in received for rcpt in rcpt_tos},
+            {"carla@customer.example.com", "boss@customer.example.com"},
+        )
+        for _rcpt_tos, message in received:
+            self.assertIn("<first-message@customer.example.com>", message["References"])
+            self.assertIn("Try the other cable.", message.get_body().get_content())
+
     def test_reply_and_email_only_for_email_tickets(self):
         manual = self._create_ticket(
             partner_id=self.customer.id, team_id=self.team_tech.id
@@ -257,11 +291,34 @@ class TestSupportSmtp(SupportSmtpCommon):
     @mute_logger(
         "odoo.addons.mail.models.mail_mail", "odoo.addons.base.models.ir_mail_server"
     )
+    def _assert_not_delivered(self, ticket, reply, logs):
+        """What the agent sees of a reply that could not be delivered."""
+        self.assertEqual(reply.delivery_state, "error")
+        for address in ("carla@customer.example.com", "boss@customer.example.com"):
+            self.assertIn(address, reply.delivery_failure)
+        self.assertEqual(ticket.delivery_error_count, len(logs))
+        message = next(
+            m for m in ticket.get_conversation()["messages"] if m["id"] == reply.id
+        )
+        self.assertEqual(message["delivery"]["state"], "error")
+        self.assertIn("boss@customer.example.com", message["delivery"]["failure"])
+        action = ticket.action_view_delivery_errors()
+        Log = self.env["support.message.log"].with_user(self.user_agent)
+        shown = Log.search(action["domain"] + [("state", "=", "error")])
+        self.assertEqual(shown, logs)
+        self.assertEqual(action["context"]["search_default_filter_error"], 1)
+        form = ticket.get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertIn('name="delivery_error_count"', form)
+        self.assertIn('name="action_view_delivery_errors"', form)
+
     def test_stopped_server_then_resend(self):
         ticket = self._email_ticket()
         self.stop_smtp()
         mail_id = self.last_mail_id()
-        ticket.with_user(self.user_agent).post_reply("Are you there?")
+        agent_ticket = ticket.with_user(self.user_agent)
+        reply = agent_ticket.env["support.ticket.reply"].browse(
+            agent_ticket.post_reply("Are you there?")
+        )
         self.send_queued(ticket)
         mails = self.mails_of(ticket, mail_id)
         self.assertEqual(set(mails.mapped("state")), {"exception"})
@@ -272,12 +329,18 @@ class TestSupportSmtp(SupportSmtpCommon):
         self.assertEqual(set(logs.mapped("state")), {"error"})
         self.assertTrue(all(logs.mapped("failure_reason")))
         self.assertFalse(self.smtp_handler.envelopes)
+        # the reply is kept, and the failure shows on it and on the ticket
+        self.env.invalidate_all()
+        self.assertEqual(reply.body, "<p>Are you there?</p>")
+        self._assert_not_delivered(agent_ticket, reply, logs)
 
         self.restart_smtp()
         result = logs.with_user(self.user_agent).action_resend()
         self.assertEqual(result["params"]["type"], "success")
         self.env.invalidate_all()
         self.assertEqual(set(logs.mapped("state")), {"sent"})
+        self.assertEqual(reply.delivery_state, "sent")
+        self.assertEqual(agent_ticket.delivery_error_count, 0)
         recipients = {
             rcpt for rcpt_tos, _message in self.received() for rcpt in rcpt_tos
         }

@@ -87,8 +87,9 @@ class TestSupportPerformance(SupportTicketCommon):
     @warmup
     def test_add_reply(self):
         ticket = self.tickets[0].with_env(self.env)
-        # the reply and its notification to the customer (message, email)
-        with self.assertQueryCount(st_agent=40):
+        # the lock of the ticket, the reply and its notification to the
+        # customer (message, email)
+        with self.assertQueryCount(st_agent=41):
             ticket._add_reply("We are on it")
 
     @users("st_agent")
@@ -127,8 +128,9 @@ class TestSupportMailPerformance(SupportMailCommon):
                 text="Still slow today.",
                 in_reply_to=self.last_message_id(ticket),
             )
-            # routing, the reply, the chatter message, the assignee's email
-            with self.assertQueryCount(__system__=39):
+            # routing, the lock of the ticket, the reply, the chatter message,
+            # the assignee's email
+            with self.assertQueryCount(__system__=40):
                 self.env["mail.thread"].message_process(False, answer)
             self.assertEqual(len(ticket.reply_ids), history + 1)
 

@@ -281,7 +281,7 @@ class TestSupportPortal(SupportPortalCommon):
         response = self.post_form(
             f"/my/tickets/{self.ticket.id}/reply", {"body": "late"}
         )
-        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.status_code, 400)
         self.assertIn("locked", response.text)
         self.assertNotIn("late", self.ticket.reply_ids.mapped("body"))
 

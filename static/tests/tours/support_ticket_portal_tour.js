@@ -53,7 +53,12 @@ registry.category("web_tour.tours").add("support_ticket_portal_tour", {
             run() {
                 setFiles("input[name=attachments]", [
                     ["error.txt", "E-13", "text/plain"],
-                    ["photo.png", "\x89PNG", "image/png"],
+                    // the server checks that a file is what its name says
+                    [
+                        "photo.png",
+                        new Uint8Array([137, 80, 78, 71, 13, 10, 26, 10]),
+                        "image/png",
+                    ],
                 ]);
             },
         },
