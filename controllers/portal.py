@@ -207,7 +207,7 @@ class SupportTicketPortal(CustomerPortal):
         """The ticket page; ``error`` and ``reply_body`` come from the action
         that failed, never from the address (which anyone can forge)."""
         self._support_use_viewer_tz()
-        ticket_sudo = ticket_sudo.with_context(request.env.context)
+        ticket_sudo = ticket_sudo.with_context(**request.env.context)
         messages = ticket_sudo._conversation_messages(include_internal=False)
         values = self._get_page_view_values(
             ticket_sudo,
