@@ -13,6 +13,8 @@ _logger = logging.getLogger(__name__)
 
 # a ticket code in an email subject, e.g. "Re: [TKT-00042] Printer on fire"
 CODE_IN_SUBJECT = re.compile(r"\[([A-Z][A-Z0-9]*-\d+)\]")
+# the subject of a ticket opened by email; the email keeps the whole one
+NAME_MAX = 250
 
 
 class SupportTicket(models.Model):
@@ -73,6 +75,31 @@ class SupportTicket(models.Model):
         return self.browse()
 
     @api.model
+    def _detect_loop_sender_domain(self, email_from_normalized):
+        """A sender without address cannot loop (nothing is ever sent to
+        them); Odoo would search ``email_from ilike False``, which matches
+        every ticket, and silently drop their email once about 20 tickets
+        were opened in two hours."""
+        if not email_from_normalized:
+            return []
+        return super()._detect_loop_sender_domain(email_from_normalized)
+
+    @api.model
+    def _support_sender_label(self, email_from):
+        """The sender as tickets show it: the address, or for a From
+        without any address, the name it gives."""
+        if not email_from or email_normalize(email_from):
+            return email_from or False
+        return re.sub(r"<\s*>", "", email_from).strip().strip('"').strip() or False
+
+    @api.model
+    def _support_name_from_subject(self, subject):
+        name = " ".join((subject or "").split())
+        if len(name) > NAME_MAX:
+            name = name[: NAME_MAX - 1].rstrip() + "…"
+        return name
+
+    @api.model
     def message_new(self, msg_dict, custom_values=None):
         email_from = msg_dict.get("email_from") or ""
         partner = self.env["res.partner"].browse(msg_dict.get("author_id"))
@@ -86,15 +113,24 @@ class SupportTicket(models.Model):
             if partner:
                 msg_dict["author_id"] = partner.id
         values = {
-            "name": (msg_dict.get("subject") or "").strip() or self.env._("No subject"),
+            "name": self._support_name_from_subject(msg_dict.get("subject"))
+            or self.env._("No subject"),
             "description": msg_dict.get("body") or "",
             "origin": "email",
-            "email_from": email_from or False,
+            "email_from": self._support_sender_label(email_from),
             "partner_id": partner.id,
             "is_auto_submitted": bool(msg_dict.get("support_auto_submitted")),
         }
         values.update(custom_values or {})
-        ticket = super().message_new(msg_dict, custom_values=values)
+        try:
+            # Odoo's message_new sets the sender from the email, unlabelled
+            ticket = super().message_new(
+                dict(msg_dict, email_from=values["email_from"]), custom_values=values
+            )
+        except Exception as error:
+            # Odoo bounces the email through its alias: do not bounce it twice
+            error.support_alias_bounced = True
+            raise
         if values["is_auto_submitted"]:
             _logger.info(
                 "Ticket %s opened by an automatic email (Message-Id %s): "
@@ -145,12 +181,30 @@ class SupportTicket(models.Model):
                 # never shown as the customer
                 author_id=author.id or False,
                 origin="email",
-                email_from=msg_dict.get("email_from"),
+                email_from=self._support_sender_label(msg_dict.get("email_from")),
                 email_cc=", ".join(cc) or False,
                 email_message_id=msg_dict.get("message_id"),
+                date=ticket._support_reply_date(msg_dict),
                 allow_empty=True,
             )
         return super().message_update(without_cc, update_vals=update_vals)
+
+    def _support_reply_date(self, msg_dict):
+        """When an answer was written, which orders the conversation: the
+        date of its email, so that two answers processed at once (or one
+        retried) keep the order they were sent in; bounded by now and by the
+        ticket or the email it answers (a sender's clock may be wrong)."""
+        self.ensure_one()
+        now = fields.Datetime.now()
+        try:
+            date = fields.Datetime.to_datetime(msg_dict.get("date"))
+        except ValueError:
+            date = None
+        if not date or date > now:
+            return now
+        parent = self.env["mail.message"].sudo().browse(msg_dict.get("parent_id"))
+        floors = [d for d in (self.create_date, parent.exists().date) if d]
+        return max([date, *floors])
 
     def _open_follow_up_from_email(self, msg_dict, cc=(), may_name=True):
         """An answer to a closed ticket opens a new ticket linked to it. The
@@ -164,10 +218,11 @@ class SupportTicket(models.Model):
             partner_id = msg_dict.get("author_id") or False
             email_cc = list(cc)
         values = {
-            "name": (msg_dict.get("subject") or "").strip() or self.name,
+            "name": self._support_name_from_subject(msg_dict.get("subject"))
+            or self.name,
             "description": msg_dict.get("body") or "",
             "origin": "email",
-            "email_from": msg_dict.get("email_from"),
+            "email_from": self._support_sender_label(msg_dict.get("email_from")),
             "partner_id": partner_id,
             "parent_ticket_id": self.id,
             "team_id": self.team_id.id,

@@ -9,3 +9,5 @@ from . import test_support_mail_outgoing
 from . import test_support_portal
 from . import test_support_portal_ui
 from . import test_support_mail_trust
+from . import test_support_mail_corpus
+from . import test_support_mail_concurrency
