@@ -155,7 +155,10 @@ class SupportTicket(models.Model):
         author = self.env["res.partner"].browse(msg_dict.get("author_id"))
         cc = list(self._mail_cc_sanitized_raw_dict(msg_dict.get("cc")).values())
         for ticket in self:
-            may_name = ticket._support_may_name_people(msg_dict)
+            # who wrote matters only to keep their CC or to open a follow-up
+            may_name = (cc or ticket.is_locked) and ticket._support_may_name_people(
+                msg_dict
+            )
             if not may_name and cc:
                 _logger.info(
                     "Mail with Message-Id %s on ticket %s: CC %s kept on the reply, "
@@ -202,8 +205,9 @@ class SupportTicket(models.Model):
             date = None
         if not date or date > now:
             return now
+        # the parent comes from the gateway's search of the email's references
         parent = self.env["mail.message"].sudo().browse(msg_dict.get("parent_id"))
-        floors = [d for d in (self.create_date, parent.exists().date) if d]
+        floors = [d for d in (self.create_date, parent.date) if d]
         return max([date, *floors])
 
     def _open_follow_up_from_email(self, msg_dict, cc=(), may_name=True):
