@@ -328,6 +328,7 @@ class MailThread(models.AbstractModel):
         read: when parts had to be guessed (charset, boundary) or could not
         be read at all, the original email is attached too."""
         repair = MessageRepair(message)
+        unreadable = False
         try:
             repair.run()
             payload = super()._message_parse_extract_payload(
@@ -340,7 +341,7 @@ class MailThread(models.AbstractModel):
                 message_dict.get("message_id"),
                 exc_info=True,
             )
-            repair.guessed = True
+            unreadable = repair.guessed = True
             repair.original = repair.original or message_bytes(message)
             payload = {"body": "", "attachments": []}
         original = repair.original if repair.guessed else None
@@ -352,11 +353,12 @@ class MailThread(models.AbstractModel):
         ]
         body = payload["body"]
         if original is not None:
-            _logger.info(
-                "Mail with Message-Id %s: parts read by guessing (charset, "
-                "boundary), the original is attached",
-                message_dict.get("message_id"),
-            )
+            if not unreadable:
+                _logger.info(
+                    "Mail with Message-Id %s: parts read by guessing (charset, "
+                    "boundary, encoding), the original is attached",
+                    message_dict.get("message_id"),
+                )
             if not any(a[0] == ORIGINAL_NAME for a in attachments):
                 attachments.append(self._Attachment(ORIGINAL_NAME, original, {}))
             body = Markup("%s<p><i>%s</i></p>") % (

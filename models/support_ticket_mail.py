@@ -1,5 +1,6 @@
-"""Support ticket: the mail gateway (incoming emails, answers, CC, follow-ups)."""
+"""Support ticket: the mail gateway (incoming emails, answers, follow-ups)."""
 
+import contextlib
 import logging
 import re
 
@@ -129,7 +130,8 @@ class SupportTicket(models.Model):
             )
         except Exception as error:
             # Odoo bounces the email through its alias: do not bounce it twice
-            error.support_alias_bounced = True
+            with contextlib.suppress(AttributeError):
+                error.support_alias_bounced = True
             raise
         if values["is_auto_submitted"]:
             _logger.info(
