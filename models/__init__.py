@@ -5,6 +5,7 @@ from . import support_priority
 from . import support_category
 from . import support_ticket
 from . import support_ticket_conversation
+from . import support_ticket_cc
 from . import support_ticket_mail
 from . import support_ticket_notify
 from . import support_ticket_reply

@@ -209,6 +209,7 @@ class SupportTicket(models.Model):
             "can_reply": not self.is_locked and self.has_access("write"),
             "can_reply_by_email": not self.is_locked and self.can_reply_by_email,
             "can_reopen": self.is_locked and self.has_access("write"),
+            "can_add_cc": not self.env.user.share and self.has_access("write"),
         }
 
     @api.model
@@ -231,6 +232,9 @@ class SupportTicket(models.Model):
             replies = replies.filtered(lambda r: not r.is_internal)
         replies = replies.sorted(lambda r: (r.date, r.id))
         names = self.env["res.users"]._support_author_names(creator | replies.author_id)
+        # back office: which CC addresses of the emails do not receive the
+        # ticket's updates yet
+        known_emails = self._support_recipient_emails() if include_internal else None
         first = {
             "id": f"ticket-{self.id}",
             "kind": "description",
@@ -240,13 +244,17 @@ class SupportTicket(models.Model):
             "body": self.description or "",
             "badges": ["creator"] + (["email"] if self.origin == "email" else []),
             "email_from": self.email_from if self.origin == "email" else "",
+            "cc": [],
+            "cc_pending": [],
             "tone": "email" if self.origin == "email" else "creator",
             "is_internal": False,
             "delivery": {},
             "attachments": [],
         }
         return [first] + [
-            reply._conversation_values(names, with_delivery=include_internal)
+            reply._conversation_values(
+                names, known_emails, with_delivery=include_internal
+            )
             for reply in replies
         ]
 

@@ -1,5 +1,6 @@
-"""Support ticket: the mail gateway (incoming emails, answers, CC, follow-ups)."""
+"""Support ticket: the mail gateway (incoming emails, answers, follow-ups)."""
 
+import contextlib
 import logging
 import re
 
@@ -8,23 +9,19 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.fields import Command
 from odoo.tools import email_normalize, str2bool
-from odoo.tools.mail import email_split_and_format
 
 _logger = logging.getLogger(__name__)
 
 # a ticket code in an email subject, e.g. "Re: [TKT-00042] Printer on fire"
 CODE_IN_SUBJECT = re.compile(r"\[([A-Z][A-Z0-9]*-\d+)\]")
+# the subject of a ticket opened by email; the email keeps the whole one
+NAME_MAX = 250
 
 
 class SupportTicket(models.Model):
     # one concern of the ticket per file, as Odoo core splits its large models
     _inherit = "support.ticket"  # pylint: disable=consider-merging-classes-inherited
 
-    email_cc = fields.Char(
-        string="CC",
-        help="Other addresses that receive the public updates of the ticket, "
-        "separated by commas.",
-    )
     is_auto_submitted = fields.Boolean(
         string="Opened by an automatic email",
         readonly=True,
@@ -42,45 +39,6 @@ class SupportTicket(models.Model):
     child_ticket_ids = fields.One2many(
         "support.ticket", "parent_ticket_id", string="Follow-ups"
     )
-    cc_partner_ids = fields.Many2many(
-        "res.partner",
-        "support_ticket_cc_partner_rel",
-        "ticket_id",
-        "partner_id",
-        string="CC contacts",
-        compute="_compute_cc_partner_ids",
-        store=True,
-        help="Contacts whose address is in the CC: they may follow the ticket on the "
-        "portal.",
-    )
-
-    # ------------------------------------------------------------
-    # Computes
-    # ------------------------------------------------------------
-
-    @api.depends("email_cc")
-    def _compute_cc_partner_ids(self):
-        emails_by_ticket = {
-            ticket: {
-                email_normalize(address)
-                for address in email_split_and_format(ticket.email_cc or "")
-                if email_normalize(address)
-            }
-            for ticket in self
-        }
-        all_emails = (
-            set().union(*emails_by_ticket.values()) if emails_by_ticket else set()
-        )
-        partners = self.env["res.partner"]
-        if all_emails:
-            partners = partners.sudo().search(
-                [("email_normalized", "in", list(all_emails))]
-            )
-        for ticket, emails in emails_by_ticket.items():
-            ticket.cc_partner_ids = partners.filtered(
-                lambda p, e=emails: p.email_normalized in e
-            )
-
     # ------------------------------------------------------------
     # Mail gateway
     # ------------------------------------------------------------
@@ -117,44 +75,30 @@ class SupportTicket(models.Model):
                 return ticket
         return self.browse()
 
-    def _get_known_emails(self):
-        """Normalized addresses of the people of the ticket."""
-        self.ensure_one()
-        emails = {
-            email_normalize(addr)
-            for addr in email_split_and_format(
-                ", ".join(
-                    filter(
-                        None, [self.email_from, self.email_cc, self.partner_id.email]
-                    )
-                )
-            )
-        }
-        emails |= {
-            email_normalize(email) for email in self.message_partner_ids.mapped("email")
-        }
-        commercial = self.partner_id.commercial_partner_id
-        emails |= {
-            email_normalize(email)
-            for email in (commercial | commercial.child_ids).mapped("email")
-            if email
-        }
-        emails.discard(False)
-        return emails
+    @api.model
+    def _detect_loop_sender_domain(self, email_from_normalized):
+        """A sender without address cannot loop (nothing is ever sent to
+        them); Odoo would search ``email_from ilike False``, which matches
+        every ticket, and silently drop their email once about 20 tickets
+        were opened in two hours."""
+        if not email_from_normalized:
+            return []
+        return super()._detect_loop_sender_domain(email_from_normalized)
 
     @api.model
-    def _mail_cc_sanitized_raw_dict(self, cc_string):
-        """Keep the CC of incoming emails without our own aliases, which would
-        make every public update come back to us."""
-        cc = super()._mail_cc_sanitized_raw_dict(cc_string)
-        if cc:
-            aliases = self.env["mail.alias.domain"].sudo()._find_aliases(list(cc))
-            cc = {
-                email: raw
-                for email, raw in cc.items()
-                if email and email not in aliases
-            }
-        return cc
+    def _support_sender_label(self, email_from):
+        """The sender as tickets show it: the address, or for a From
+        without any address, the name it gives."""
+        if not email_from or email_normalize(email_from):
+            return email_from or False
+        return re.sub(r"<\s*>", "", email_from).strip().strip('"').strip() or False
+
+    @api.model
+    def _support_name_from_subject(self, subject):
+        name = " ".join((subject or "").split())
+        if len(name) > NAME_MAX:
+            name = name[: NAME_MAX - 1].rstrip() + "…"
+        return name
 
     @api.model
     def message_new(self, msg_dict, custom_values=None):
@@ -170,15 +114,25 @@ class SupportTicket(models.Model):
             if partner:
                 msg_dict["author_id"] = partner.id
         values = {
-            "name": (msg_dict.get("subject") or "").strip() or self.env._("No subject"),
+            "name": self._support_name_from_subject(msg_dict.get("subject"))
+            or self.env._("No subject"),
             "description": msg_dict.get("body") or "",
             "origin": "email",
-            "email_from": email_from or False,
+            "email_from": self._support_sender_label(email_from),
             "partner_id": partner.id,
             "is_auto_submitted": bool(msg_dict.get("support_auto_submitted")),
         }
         values.update(custom_values or {})
-        ticket = super().message_new(msg_dict, custom_values=values)
+        try:
+            # Odoo's message_new sets the sender from the email, unlabelled
+            ticket = super().message_new(
+                dict(msg_dict, email_from=values["email_from"]), custom_values=values
+            )
+        except Exception as error:
+            # Odoo bounces the email through its alias: do not bounce it twice
+            with contextlib.suppress(AttributeError):
+                error.support_alias_bounced = True
+            raise
         if values["is_auto_submitted"]:
             _logger.info(
                 "Ticket %s opened by an automatic email (Message-Id %s): "
@@ -191,19 +145,40 @@ class SupportTicket(models.Model):
         return ticket.with_context(support_ticket_opening_email=True)
 
     def message_update(self, msg_dict, update_vals=None):
+        """An answer becomes a reply. Its CC reaches the ticket only when the
+        team, the customer or a contact of the customer's company wrote it;
+        anyone else's CC stays on the reply, for the team to add."""
+        # the CC is merged here, not by mail.thread.cc, which would take
+        # anyone's
+        without_cc = dict(msg_dict, cc=False)
         if msg_dict.get("support_auto_submitted"):
             # kept in the chatter, but no reply, no reopening, no notification
-            return super().message_update(msg_dict, update_vals=update_vals)
+            return super().message_update(without_cc, update_vals=update_vals)
         author = self.env["res.partner"].browse(msg_dict.get("author_id"))
+        cc = list(self._mail_cc_sanitized_raw_dict(msg_dict.get("cc")).values())
         for ticket in self:
+            # who wrote matters only to keep their CC or to open a follow-up
+            may_name = (cc or ticket.is_locked) and ticket._support_may_name_people(
+                msg_dict
+            )
+            if not may_name and cc:
+                _logger.info(
+                    "Mail with Message-Id %s on ticket %s: CC %s kept on the reply, "
+                    "not added to the ticket (the sender is not the customer)",
+                    msg_dict.get("message_id"),
+                    ticket.code,
+                    ", ".join(cc),
+                )
             if ticket.is_locked:
                 if self._support_param("locked_reply_policy", "reopen") == "new":
-                    ticket._open_follow_up_from_email(msg_dict)
+                    ticket._open_follow_up_from_email(msg_dict, cc, may_name)
                     continue
                 ticket.action_reopen()
                 ticket._send_to_sender(
                     "support_ticket.mail_template_ticket_reopened", msg_dict
                 )
+            if may_name and cc:
+                ticket._support_add_cc(cc)
             body = msg_dict.get("body") or ""
             ticket.with_context(support_reply_by_email=True)._add_reply(
                 Markup(body) if body else Markup("<p></p>"),
@@ -211,26 +186,58 @@ class SupportTicket(models.Model):
                 # never shown as the customer
                 author_id=author.id or False,
                 origin="email",
-                email_from=msg_dict.get("email_from"),
+                email_from=self._support_sender_label(msg_dict.get("email_from")),
+                email_cc=", ".join(cc) or False,
                 email_message_id=msg_dict.get("message_id"),
+                date=ticket._support_reply_date(msg_dict),
                 allow_empty=True,
             )
-        return super().message_update(msg_dict, update_vals=update_vals)
+        return super().message_update(without_cc, update_vals=update_vals)
 
-    def _open_follow_up_from_email(self, msg_dict):
-        """An answer to a closed ticket opens a new ticket linked to it."""
+    def _support_reply_date(self, msg_dict):
+        """When an answer was written, which orders the conversation: the
+        date of its email, so that two answers processed at once (or one
+        retried) keep the order they were sent in; bounded by now and by the
+        ticket or the email it answers (a sender's clock may be wrong)."""
         self.ensure_one()
+        now = fields.Datetime.now()
+        try:
+            date = fields.Datetime.to_datetime(msg_dict.get("date"))
+        except ValueError:
+            date = None
+        if not date or date > now:
+            return now
+        # the parent comes from the gateway's search of the email's references
+        parent = self.env["mail.message"].sudo().browse(msg_dict.get("parent_id"))
+        floors = [d for d in (self.create_date, parent.date) if d]
+        return max([date, *floors])
+
+    def _open_follow_up_from_email(self, msg_dict, cc=(), may_name=True):
+        """An answer to a closed ticket opens a new ticket linked to it. The
+        customer's answer keeps the people of the closed ticket; anyone
+        else's opens a ticket of their own, with their own CC only."""
+        self.ensure_one()
+        if may_name:
+            partner_id = msg_dict.get("author_id") or self.partner_id.id
+            email_cc = [self.email_cc or "", *cc]
+        else:
+            partner_id = msg_dict.get("author_id") or False
+            email_cc = list(cc)
         values = {
-            "name": (msg_dict.get("subject") or "").strip() or self.name,
+            "name": self._support_name_from_subject(msg_dict.get("subject"))
+            or self.name,
             "description": msg_dict.get("body") or "",
             "origin": "email",
-            "email_from": msg_dict.get("email_from"),
-            "partner_id": msg_dict.get("author_id") or self.partner_id.id,
+            "email_from": self._support_sender_label(msg_dict.get("email_from")),
+            "partner_id": partner_id,
             "parent_ticket_id": self.id,
             "team_id": self.team_id.id,
             "category_id": self.category_id.id,
             "company_id": self.company_id.id,
-            "email_cc": self.email_cc,
+            "email_cc": ", ".join(
+                self._mail_cc_sanitized_raw_dict(", ".join(email_cc)).values()
+            )
+            or False,
         }
         follow_up = self.create(values)
         follow_up._attach_files(msg_dict.get("attachments") or [])

@@ -6,6 +6,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import email_normalize
+from odoo.tools.mail import email_split_and_format
 
 from .support_ticket import ORIGINS
 from .support_ticket_conversation import bind_uploaded_attachments
@@ -61,6 +62,14 @@ class SupportTicketReply(models.Model):
         index="btree_not_null",
         copy=False,
         help="Message-Id of the email this reply came from.",
+    )
+    email_cc = fields.Char(
+        string="Email CC",
+        readonly=True,
+        copy=False,
+        help="Addresses the email of this reply was copied to. Unless the customer "
+        "or the team named them, they see nothing of the ticket and receive nothing "
+        "until someone of the team adds them to its CC.",
     )
     mail_message_id = fields.Many2one(
         "mail.message",
@@ -243,9 +252,45 @@ class SupportTicketReply(models.Model):
         )
         return Markup(inner)
 
-    def _conversation_values(self, author_names=None, with_delivery=False):
+    def _get_cc_addresses(self):
+        """The CC addresses of the reply's email, formatted, one by one."""
+        self.ensure_one()
+        return email_split_and_format(self.email_cc or "")
+
+    def action_add_cc_to_ticket(self):
+        """Add the CC addresses of this email to the ticket's CC (one click in
+        the conversation): they then follow the ticket and receive its public
+        updates."""
+        self.ensure_one()
+        ticket = self.ticket_id
+        if self.env.user.share:
+            raise AccessError(
+                self.env._("Only the support team can add people to a ticket.")
+            )
+        ticket.check_access("write")
+        known = ticket._support_recipient_emails()
+        ticket._support_add_cc(
+            [
+                address
+                for address in self._get_cc_addresses()
+                if email_normalize(address) not in known
+            ]
+        )
+        return True
+
+    def _conversation_values(
+        self, author_names=None, known_emails=None, with_delivery=False
+    ):
         self.ensure_one()
         author_names = author_names or {}
+        # the back office only (``known_emails`` given): the portal never
+        # shows who an email was copied to
+        cc = self._get_cc_addresses() if known_emails is not None else []
+        cc_pending = [
+            address
+            for address in cc
+            if email_normalize(address) and email_normalize(address) not in known_emails
+        ]
         badges = []
         if self.author_role == "creator":
             badges.append("creator")
@@ -272,6 +317,8 @@ class SupportTicketReply(models.Model):
             or "",
             "badges": badges,
             "email_from": self.email_from if self.origin == "email" else "",
+            "cc": cc,
+            "cc_pending": cc_pending,
             "tone": self.tone,
             "is_internal": self.is_internal,
             "delivery": {

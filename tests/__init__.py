@@ -18,3 +18,6 @@ from . import test_support_quote_access
 from . import test_support_access_matrix
 from . import test_support_bad_input
 from . import test_support_concurrency
+from . import test_support_mail_trust
+from . import test_support_mail_corpus
+from . import test_support_mail_concurrency

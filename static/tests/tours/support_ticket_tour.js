@@ -197,3 +197,31 @@ registry.category("web_tour.tours").add("support_ticket_conversation_order_tour"
         },
     ],
 });
+
+/**
+ * A stranger's email copied someone: the team adds them to the ticket's CC
+ * in one click on the reply.
+ */
+registry.category("web_tour.tours").add("support_ticket_reply_cc_tour", {
+    steps: () => [
+        {
+            content: "The reply shows who its email was copied to",
+            trigger:
+                ".o_support_message[data-kind=reply]:contains('Forwarded to my colleague') .o_support_message_cc:contains('pete@elsewhere.example.com')",
+        },
+        {
+            content: "Add them to the ticket's CC",
+            trigger: ".o_support_message[data-kind=reply] button.o_support_add_cc",
+            run: "click",
+        },
+        {
+            content: "The ticket's CC has them",
+            trigger: ".o_field_widget[name=email_cc] input:value(pete@elsewhere.example.com)",
+        },
+        {
+            content: "Nothing left to add",
+            trigger:
+                ".o_support_message[data-kind=reply] .o_support_message_cc:not(:has(button.o_support_add_cc))",
+        },
+    ],
+});

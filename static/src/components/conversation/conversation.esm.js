@@ -48,6 +48,7 @@ export class SupportConversation extends Component {
             canReply: false,
             canReplyByEmail: false,
             canReopen: false,
+            canAddCc: false,
             body: "",
             isInternal: false,
             fileName: "",
@@ -116,6 +117,7 @@ export class SupportConversation extends Component {
             canReply: data.can_reply,
             canReplyByEmail: data.can_reply_by_email,
             canReopen: data.can_reopen,
+            canAddCc: data.can_add_cc,
         });
     }
 
@@ -165,6 +167,30 @@ export class SupportConversation extends Component {
             this.state.isInternal = false;
             this.clearFile();
             await this.reloadAll();
+        } finally {
+            this.state.busy = false;
+        }
+    }
+
+    addCcTitle(message) {
+        return _t("They will follow the ticket and receive its updates: %s", message.cc_pending.join(", "));
+    }
+
+    /**
+     * Add the CC addresses of an email (not named by the customer) to the
+     * ticket's CC: from then on they follow the ticket.
+     */
+    async onAddCc(message) {
+        const record = this.props.record;
+        this.state.busy = true;
+        try {
+            if (record.dirty && !(await record.save())) {
+                return;
+            }
+            await this.orm.call("support.ticket.reply", "action_add_cc_to_ticket", [[message.id]]);
+            await record.load();
+            this.loadedKey = undefined;
+            await this.load(record.resId);
         } finally {
             this.state.busy = false;
         }
