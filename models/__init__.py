@@ -9,6 +9,10 @@ from . import support_ticket_mail
 from . import support_ticket_notify
 from . import support_ticket_reply
 from . import support_ticket_portal
+from . import support_ticket_rating
+from . import support_team_rating
+from . import support_ticket_merge
+from . import mail_canned_response
 from . import support_message_log
 from . import mail_message
 from . import mail_thread

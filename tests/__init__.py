@@ -10,3 +10,6 @@ from . import test_support_portal
 from . import test_support_portal_ui
 from . import test_support_display
 from . import test_support_readme
+from . import test_support_rating
+from . import test_support_merge
+from . import test_support_canned

@@ -1,1 +1,2 @@
 from . import support_ticket_stage_change
+from . import support_ticket_merge
