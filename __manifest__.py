@@ -39,7 +39,10 @@
         "views/support_ticket_merge_templates.xml",
         "views/mail_canned_response_views.xml",
     ],
-    "demo": ["demo/support_ticket_demo.xml"],
+    "demo": [
+        "demo/support_ticket_demo.xml",
+        "demo/support_rating_merge_canned_demo.xml",
+    ],
     "assets": {
         "web.assets_backend": [
             "support_ticket/static/src/scss/*.scss",

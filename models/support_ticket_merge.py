@@ -372,16 +372,6 @@ class SupportTicket(models.Model):
         self.ensure_one()
         return (self | self.duplicate_ticket_ids).action_merge()
 
-    def action_view_merged_into(self):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": self._name,
-            "res_id": self._support_merge_survivor().id,
-            "view_mode": "form",
-            "views": [(False, "form")],
-        }
-
     def action_view_merged_tickets(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
@@ -398,19 +388,28 @@ class MailThread(models.AbstractModel):
 
     @api.model
     def _routing_check_route(self, message, message_dict, route, raise_exception=True):
-        """An answer to a merged ticket (by its mail headers or the code in its
-        subject) lands in the ticket it was merged into."""
-        route = self._support_merge_route(route)
-        res = super()._routing_check_route(
-            message, message_dict, route, raise_exception=raise_exception
+        """An answer to a merged ticket (by its mail headers, or by the code in
+        its subject, which the ticket's own override resolves before this one)
+        lands in the ticket it was merged into."""
+        return super()._routing_check_route(
+            message,
+            message_dict,
+            self._support_merge_route(route),
+            raise_exception=raise_exception,
         )
-        return self._support_merge_route(res) if res else res
 
     @api.model
     def _support_merge_route(self, route):
         if not route or route[0] != "support.ticket" or not route[1]:
             return route
-        ticket = self.env["support.ticket"].sudo().browse(route[1]).exists()
-        if not ticket or not ticket.merged_into_id:
+        merged = (
+            self.env["support.ticket"]
+            .sudo()
+            .search_fetch(
+                [("id", "=", route[1]), ("merged_into_id", "!=", False)],
+                ["merged_into_id"],
+            )
+        )
+        if not merged:
             return route
-        return (route[0], ticket._support_merge_survivor().id, *route[2:])
+        return (route[0], merged._support_merge_survivor().id, *route[2:])

@@ -1,5 +1,5 @@
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import Form, tagged, users
+from odoo.tests import Form, HttpCase, new_test_user, tagged, users
 from odoo.tools import mute_logger
 
 from .common import SupportTicketCommon
@@ -349,3 +349,36 @@ class TestSupportMergePortal(SupportPortalCommon):
             .search([("merged_codes", "ilike", self.merged.code)]),
             self.ticket,
         )
+
+
+@tagged("post_install", "-at_install")
+class TestSupportMergeUi(HttpCase):
+    def test_merge_from_the_banner_tour(self):
+        manager = new_test_user(
+            self.env,
+            login="st_tour_manager",
+            password="st_tour_manager",
+            name="Mona Manager",
+            groups="support_ticket.group_support_manager",
+        )
+        customer = self.env["res.partner"].create(
+            {"name": "Sam Scanner", "email": "sam@scan.example.com"}
+        )
+        Ticket = self.env["support.ticket"]
+        kept = Ticket.create(
+            {"name": "Scanner stopped scanning", "partner_id": customer.id}
+        )
+        duplicate = Ticket.create(
+            {
+                "name": "The scanner stopped scanning",
+                "partner_id": customer.id,
+                "description": "<p>It no longer scans at all.</p>",
+            }
+        )
+        self.start_tour(
+            f"/odoo/action-support_ticket.support_ticket_action/{duplicate.id}",
+            "support_ticket_merge_tour",
+            login=manager.login,
+        )
+        self.assertEqual(duplicate.merged_into_id, kept)
+        self.assertEqual(duplicate.merged_into_id.merged_codes, duplicate.code)
