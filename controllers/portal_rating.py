@@ -47,6 +47,13 @@ class SupportRatingPortal(SupportTicketPortal):
             + "#rating"
         )
 
+    @http.route()
+    def portal_ticket_close(self, ticket_id, access_token=None, **kw):
+        # the customer who closes the ticket is asked to rate it by the page
+        # shown next, not by email
+        request.update_context(support_rating_no_email=True)
+        return super().portal_ticket_close(ticket_id, access_token=access_token, **kw)
+
 
 class SupportRating(Rating):
     @http.route()

@@ -64,15 +64,18 @@ class SupportTicket(models.Model):
         """Ask the customers of these tickets, just resolved or closed, to
         rate them: a pending rating that the ticket's portal page shows, and
         an email with its links unless the customer declined the emails or is
-        the one who closed it (the page asks them)."""
+        the one who closed it (the page asks them: ``support_rating_no_email``
+        in the context)."""
         items = []
+        no_email = self.env.context.get("support_rating_no_email")
         for ticket in self.filtered("rating_enabled").sudo():
             partner = ticket._rating_get_partner()
             if not partner:
                 continue
             ticket._rating_get_access_token(partner)
             if (
-                ticket.notify_customer
+                not no_email
+                and ticket.notify_customer
                 and partner.email
                 and partner != self.env.user.partner_id
             ):

@@ -73,7 +73,7 @@ class TestSupportRating(SupportMailCommon):
         self.assertNotEqual(new_rating, rating)
         self.assertEqual(len(ticket.sudo().rating_ids), 2)
 
-    def test_no_request_without_customer_or_by_the_customer(self):
+    def test_no_request_without_customer_or_by_email_when_declined(self):
         anonymous = self._create_ticket(team_id=self.team_tech.id)
         anonymous.stage_id = self.stage_resolved
         self.assertFalse(anonymous.sudo().rating_ids)
@@ -298,6 +298,34 @@ class TestSupportRatingHttp(SupportPortalCommon):
         self.assertIn("Thank you for your feedback!", page.text)
         self.assertIn("o_support_portal_rating_given", page.text)
         self.assertNotIn('o_support_portal_rating"', page.text)
+
+    def test_customer_closing_is_asked_on_the_page(self):
+        ticket = self.env["support.ticket"].create(
+            {
+                "name": "Carla's scanner",
+                "partner_id": self.carla.id,
+                "team_id": self.team.id,
+            }
+        )
+        self.authenticate("carla", "carla")
+        response = self.post_form(f"/my/tickets/{ticket.id}/close", {})
+        self.assertEqual(response.status_code, 303)
+        self.assertTrue(ticket.is_locked)
+        rating = ticket._support_pending_rating()
+        self.assertEqual(rating.partner_id, self.carla)
+        # not emailed: the page that she is shown asks her
+        self.assertFalse(
+            self.env["mail.mail"].search(
+                [
+                    ("model", "=", "support.ticket"),
+                    ("res_id", "=", ticket.id),
+                    ("subject", "like", "How did we do?"),
+                ]
+            )
+        )
+        page = self.url_open(response.headers["Location"])
+        self.assertIn(rating.access_token, page.text)
+        self.assertIn("How satisfied are you with our answer?", page.text)
 
     @mute_logger("odoo.http")
     def test_access(self):
