@@ -10,12 +10,13 @@
     "license": "LGPL-3",
     "application": True,
     "installable": True,
-    "depends": ["mail", "portal", "sms", "web_tour", "sale", "resource"],
+    "depends": ["mail", "portal", "rating", "sms", "web_tour", "sale", "resource"],
     "data": [
         "security/support_ticket_groups.xml",
         "security/support_ticket_security.xml",
         "security/support_quote_security.xml",
         "security/ir.model.access.csv",
+        "security/mail_canned_response_security.xml",
         "data/ir_sequence_data.xml",
         "data/mail_message_subtype_data.xml",
         "data/support_catalog_data.xml",
@@ -23,6 +24,7 @@
         "data/sms_template_data.xml",
         "data/support_contract_data.xml",
         "data/support_quote_data.xml",
+        "data/support_rating_data.xml",
         "views/support_ticket_views.xml",
         "views/support_catalog_views.xml",
         "views/support_message_log_views.xml",
@@ -38,13 +40,20 @@
         "views/support_ticket_quote_templates.xml",
         "views/sale_order_views.xml",
         "wizard/support_ticket_quote_views.xml",
+        "wizard/support_ticket_merge_views.xml",
         "views/support_ticket_menus.xml",
+        "views/support_rating_views.xml",
+        "views/support_rating_templates.xml",
+        "views/support_ticket_merge_views.xml",
+        "views/support_ticket_merge_templates.xml",
+        "views/mail_canned_response_views.xml",
     ],
     "demo": [
         # the contract first: demo tickets of its customer are worked under it
         "demo/support_contract_demo.xml",
         "demo/support_ticket_demo.xml",
         "demo/support_quote_demo.xml",
+        "demo/support_rating_merge_canned_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -1,3 +1,5 @@
 from . import portal
 from . import support_form
 from . import portal_account
+from . import portal_rating
+from . import portal_merge

@@ -15,6 +15,10 @@ from . import support_ticket_contract
 from . import support_ticket_time
 from . import support_ticket_quote
 from . import support_ticket_input
+from . import support_ticket_rating
+from . import support_team_rating
+from . import support_ticket_merge
+from . import mail_canned_response
 from . import support_message_log
 from . import ir_attachment
 from . import mail_message

@@ -203,7 +203,7 @@ class SupportTicketReply(models.Model):
             raise self._conversation_locked_error()
         if set(vals) - {"attachment_ids"}:
             self.ticket_id._check_can_reply()
-        if "ticket_id" in vals:
+        if "ticket_id" in vals and not self.env.context.get("support_ticket_merge"):
             raise UserError(self.env._("A reply cannot be moved to another ticket."))
         res = super().write(vals)
         if "attachment_ids" in vals:

@@ -21,3 +21,6 @@ from . import test_support_concurrency
 from . import test_support_mail_trust
 from . import test_support_mail_corpus
 from . import test_support_mail_concurrency
+from . import test_support_rating
+from . import test_support_merge
+from . import test_support_canned
