@@ -39,8 +39,8 @@ class SupportRatingPortal(SupportTicketPortal):
         except UserError as error:
             # shown again, with the comment that was written (the page
             # reads it from the request)
-            return self.portal_my_ticket(
-                ticket_id, access_token=access_token, error=str(error)
+            return self._support_render_ticket(
+                ticket_sudo, access_token, error=str(error), status=400
             )
         return request.redirect(
             self._support_ticket_url(ticket_sudo, access_token, success="rated")

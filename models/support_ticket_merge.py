@@ -251,7 +251,9 @@ class SupportTicket(models.Model):
                 for source in sources
             ]
         )
-        sources.reply_ids.write({"ticket_id": target.id})
+        # the conversation is kept as it was written: only its ticket
+        # changes, which the merge (managers) does as the system
+        sources.reply_ids.sudo().write({"ticket_id": target.id})
 
         # the files: of the tickets and of their emails
         attachments = (

@@ -276,7 +276,7 @@ class TestSupportRatingHttp(SupportPortalCommon):
             f"/my/tickets/{self.ticket.id}/rate",
             {"rating_token": self.rating.access_token, "feedback": "Keep me"},
         )
-        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.status_code, 400)
         self.assertIn("Choose how satisfied you are.", response.text)
         self.assertIn("Keep me", response.text)
         self.assertFalse(self.rating.consumed)
