@@ -10,7 +10,7 @@
     "license": "LGPL-3",
     "application": True,
     "installable": True,
-    "depends": ["mail", "portal", "sms", "web_tour"],
+    "depends": ["mail", "portal", "resource", "sms", "web_tour"],
     "data": [
         "security/support_ticket_groups.xml",
         "security/support_ticket_security.xml",
@@ -27,6 +27,10 @@
         "views/res_users_views.xml",
         "views/res_config_settings_views.xml",
         "views/support_ticket_templates.xml",
+        "views/support_answer_views.xml",
+        "views/support_answer_templates.xml",
+        "views/support_channel_views.xml",
+        "views/support_channel_templates.xml",
         "wizard/support_ticket_stage_change_views.xml",
         "views/support_ticket_menus.xml",
     ],
@@ -39,6 +43,7 @@
         "web.assets_frontend": [
             "support_ticket/static/src/scss/*.scss",
             "support_ticket/static/src/interactions/**/*",
+            "support_ticket/static/src/components/answer_suggestions/*",
         ],
         # Odoo's HTML editor for the portal forms, loaded by the pages that need it
         "support_ticket.assets_portal_editor": [

@@ -9,6 +9,10 @@ from . import support_ticket_mail
 from . import support_ticket_notify
 from . import support_ticket_reply
 from . import support_ticket_portal
+from . import support_answer
+from . import support_answer_search
+from . import support_ticket_answer
+from . import support_channel
 from . import support_message_log
 from . import mail_message
 from . import mail_thread

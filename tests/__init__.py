@@ -8,3 +8,5 @@ from . import test_support_mail_gateway
 from . import test_support_mail_outgoing
 from . import test_support_portal
 from . import test_support_portal_ui
+from . import test_support_answer_quality
+from . import test_support_answer
