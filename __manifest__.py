@@ -34,7 +34,7 @@
         "wizard/support_ticket_stage_change_views.xml",
         "views/support_ticket_menus.xml",
     ],
-    "demo": ["demo/support_ticket_demo.xml"],
+    "demo": ["demo/support_ticket_demo.xml", "demo/support_answer_demo.xml"],
     "assets": {
         "web.assets_backend": [
             "support_ticket/static/src/scss/*.scss",

@@ -11,6 +11,7 @@ from . import support_ticket_reply
 from . import support_ticket_portal
 from . import support_answer
 from . import support_answer_search
+from . import support_answer_ranking
 from . import support_ticket_answer
 from . import support_channel
 from . import support_message_log

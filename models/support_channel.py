@@ -129,8 +129,15 @@ class SupportChannel(models.Model):
                     ("company_id", "in", [False, company.id]),
                 ],
             )[False]
-            is_open, closes, opens = False, False, False
+            # periods that follow each other (24:00 is 23:59:59.999999) are one
+            periods = []
             for start, stop, _records in intervals:
+                if periods and start - periods[-1][1] <= timedelta(minutes=1):
+                    periods[-1][1] = stop
+                else:
+                    periods.append([start, stop])
+            is_open, closes, opens = False, False, False
+            for start, stop in periods:
                 if start <= now_utc < stop:
                     is_open, closes = True, stop
                 elif start > now_utc:

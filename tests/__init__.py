@@ -10,3 +10,5 @@ from . import test_support_portal
 from . import test_support_portal_ui
 from . import test_support_answer_quality
 from . import test_support_answer
+from . import test_support_answer_portal
+from . import test_support_channel
