@@ -195,6 +195,34 @@ class TestSupportAnswerSearch(SupportAnswerCommon):
         self.assertEqual(reranked, list(reversed(received[0][1]))[:2])
         self.assertNotEqual(reranked, plain)
 
+    def test_candidates_of_a_large_index(self):
+        """The rarest words select the candidates within a budget, then pairs
+        of words, then the rarest common words together."""
+        queries = self.env["support.answer.document"]._suggest_queries
+        self.assertEqual(
+            queries({1: {"a": 1.0}, 2: {"b": 1.0}}, {"a": 50, "b": 80}, 200),
+            ["'a' | 'b'"],
+            "a small index: every word",
+        )
+        self.assertEqual(
+            queries({1: {"a": 1.0}, 2: {"b": 1.0}}, {"a": 500, "b": 800}, 100000),
+            ["'a'"],
+            "the rarest word within the budget",
+        )
+        groups = {1: {"a": 1.0}, 2: {"b": 1.0, "b2": -0.8}, 3: {"c": 1.0}}
+        docs = {"a": 5000, "b": 5000, "b2": 1000, "c": 7000}
+        self.assertEqual(
+            queries(groups, docs, 100000),
+            ["('a') & ('b' | 'b2')"],
+            "the least frequent pair",
+        )
+        docs = {"a": 50000, "b": 60000, "b2": 1000, "c": 70000}
+        self.assertEqual(
+            queries(groups, docs, 100000),
+            ["('a') & ('b' | 'b2')", "('a':AB)"],
+            "common words only: both rarest, else the rarest in titles",
+        )
+
     def test_query_count(self):
         env = self.env(user=self.portal_user)
         self.suggest("forgot pasword", env=env)
