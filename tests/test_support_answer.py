@@ -484,6 +484,28 @@ class TestSupportAnswerDegraded(SupportAnswerCommon):
         self.assertEqual(cr.fetchone()[0], "impresion ene")
         self.assertEqual(self.found("impresión")[:1], [self.key(self.printer)])
 
+    def test_index_follows_when_unaccent_arrives(self):
+        cr = self.env.cr
+
+        def without_unaccent(cr):
+            cr.execute(
+                SQL(
+                    "CREATE OR REPLACE FUNCTION support_ticket_unaccent(text) "
+                    "RETURNS text LANGUAGE sql IMMUTABLE STRICT AS %s",
+                    "SELECT lower($1)",
+                )
+            )
+
+        without_unaccent(cr)
+        answer = make_answer(self.env, "Cœur du réseau")
+        self.assertIn("cœur", self.lexeme_counts())
+        # an update of the addon where unaccent can be used
+        self.env["support.answer.document"].init()
+        self.assertEqual(self.found("coeur reseau")[:1], [self.key(answer)])
+        counts = self.lexeme_counts()
+        self.assertIn("coeur", counts)
+        self.assertNotIn("cœur", counts)
+
     def test_unaccent_found_in_the_database_is_used(self):
         support_answer_search._setup_extensions(self.env.cr)
         self.env.cr.execute(
