@@ -154,7 +154,8 @@ class SupportAnswer(models.Model):
         :param int category_id: the chosen category, whose answers rank higher
         :return: list of dicts: ``model`` (``support.answer`` or
             ``support.ticket``), ``id``, ``name``, ``url`` (public page),
-            ``score`` (0 to 1, how much of the text the suggestion matches)
+            ``score`` (higher is better: about 0 to 1, the share of what the
+            text weighs that the suggestion matches, raised by the category)
         """
         try:
             limit = max(1, min(int(limit or 3), MAX_LIMIT))

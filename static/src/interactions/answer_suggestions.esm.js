@@ -50,7 +50,7 @@ export class SupportAnswerSuggestions extends Interaction {
             editable ? editable.innerText : message ? message.value : "",
         ].join("\n");
         this.query.text = text.slice(0, 1000);
-        this.query.categoryId = category ? parseInt(category.value) : false;
+        this.query.categoryId = category ? parseInt(category.value, 10) : false;
     }
 
     onSolved() {
