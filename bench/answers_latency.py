@@ -11,6 +11,7 @@ median, the 95th percentile and the query plans.
 import argparse
 import json
 import logging
+import os
 import random
 import statistics
 import string
@@ -242,6 +243,8 @@ def measure(registry, uid, keys, samples, rounds):
         for key, question in QUESTIONS:
             found = [(s["model"], s["id"]) for s in Answer.suggest(question)]
             at_1 += found[:1] == [keys[key]]
+        load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+        print(f"load average of the machine: {load} ({os.cpu_count()} CPUs)")
         print(
             f"suggest() as a portal user, {len(timings):,} calls "
             f"({len(samples)} texts x {rounds}): "
