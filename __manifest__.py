@@ -33,6 +33,10 @@
         "views/res_config_settings_views.xml",
         "views/support_ticket_templates.xml",
         "views/portal_account_templates.xml",
+        "views/support_answer_views.xml",
+        "views/support_answer_templates.xml",
+        "views/support_channel_views.xml",
+        "views/support_channel_templates.xml",
         "wizard/support_ticket_stage_change_views.xml",
         "views/support_contract_views.xml",
         "views/support_ticket_time_views.xml",
@@ -54,6 +58,7 @@
         "demo/support_ticket_demo.xml",
         "demo/support_quote_demo.xml",
         "demo/support_rating_merge_canned_demo.xml",
+        "demo/support_answer_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [
@@ -63,6 +68,7 @@
         "web.assets_frontend": [
             "support_ticket/static/src/scss/*.scss",
             "support_ticket/static/src/interactions/**/*",
+            "support_ticket/static/src/components/answer_suggestions/*",
         ],
         # Odoo's HTML editor for the portal forms, loaded by the pages that need it
         "support_ticket.assets_portal_editor": [

@@ -3,3 +3,5 @@ from . import support_form
 from . import portal_account
 from . import portal_rating
 from . import portal_merge
+from . import support_answer
+from . import support_channel

@@ -19,6 +19,11 @@ from . import support_ticket_rating
 from . import support_team_rating
 from . import support_ticket_merge
 from . import mail_canned_response
+from . import support_answer
+from . import support_answer_search
+from . import support_answer_ranking
+from . import support_ticket_answer
+from . import support_channel
 from . import support_message_log
 from . import ir_attachment
 from . import mail_message
