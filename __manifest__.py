@@ -15,6 +15,7 @@
         "security/support_ticket_groups.xml",
         "security/support_ticket_security.xml",
         "security/support_quote_security.xml",
+        "security/support_sla_security.xml",
         "security/ir.model.access.csv",
         "data/ir_sequence_data.xml",
         "data/mail_message_subtype_data.xml",
@@ -23,6 +24,7 @@
         "data/sms_template_data.xml",
         "data/support_contract_data.xml",
         "data/support_quote_data.xml",
+        "data/support_sla_data.xml",
         "views/support_ticket_views.xml",
         "views/support_catalog_views.xml",
         "views/support_message_log_views.xml",
@@ -38,6 +40,7 @@
         "views/support_ticket_quote_templates.xml",
         "views/sale_order_views.xml",
         "wizard/support_ticket_quote_views.xml",
+        "views/support_sla_views.xml",
         "views/support_ticket_menus.xml",
     ],
     "demo": [
@@ -45,6 +48,7 @@
         "demo/support_contract_demo.xml",
         "demo/support_ticket_demo.xml",
         "demo/support_quote_demo.xml",
+        "demo/support_sla_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -13,6 +13,9 @@ from . import support_contract
 from . import support_ticket_contract
 from . import support_ticket_time
 from . import support_ticket_quote
+from . import support_sla
+from . import support_ticket_sla
+from . import support_ticket_assignment
 from . import support_message_log
 from . import mail_message
 from . import mail_thread

@@ -15,3 +15,5 @@ from . import test_support_time
 from . import test_support_quote
 from . import test_support_quote_flow
 from . import test_support_quote_access
+from . import test_support_sla
+from . import test_support_assignment
