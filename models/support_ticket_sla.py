@@ -37,7 +37,6 @@ class SupportTicketStageLog(models.Model):
     ticket_id = fields.Many2one(
         "support.ticket", required=True, index=True, ondelete="cascade"
     )
-    company_id = fields.Many2one(related="ticket_id.company_id", store=True)
     stage_id = fields.Many2one("support.stage", required=True, ondelete="cascade")
     date_from = fields.Datetime(string="From", required=True)
     date_to = fields.Datetime(string="To", help="Empty while the ticket is there.")
@@ -132,25 +131,19 @@ class SupportTicket(models.Model):
         "reply_ids.author_id",
     )
     def _compute_first_response_date(self):
-        saved = self.filtered("id")
-        firsts = {}
-        if saved.ids:
-            firsts = dict(
-                self.env["support.ticket.reply"]
-                .sudo()
-                ._read_group(
-                    [
-                        ("ticket_id", "in", saved.ids),
-                        ("origin", "=", "manual"),
-                        ("is_internal", "=", False),
-                        ("author_id.user_ids.share", "=", False),
-                    ],
-                    ["ticket_id"],
-                    ["date:min"],
-                )
-            )
         for ticket in self:
-            ticket.first_response_date = firsts.get(ticket._origin, False)
+            # the team's public replies, by internal users (not customers
+            # writing from a portal account)
+            replies = ticket.reply_ids if ticket.has_staff_reply else ()
+            dates = [
+                reply.date
+                for reply in replies
+                if reply.origin == "manual"
+                and not reply.is_internal
+                and reply.date
+                and any(not user.share for user in reply.author_id.sudo().user_ids)
+            ]
+            ticket.first_response_date = min(dates, default=False)
 
     @api.depends(
         "sla_id",
@@ -186,10 +179,15 @@ class SupportTicket(models.Model):
         deadlines move: they are planned again when they come."""
         now = fields.Datetime.now()
         for ticket in self:
-            sent = {(n.target, n.kind) for n in ticket.sla_notice_ids}
+            targets = ticket._sla_pending_targets()
+            sent = (
+                {(n.target, n.kind) for n in ticket.sla_notice_ids}
+                if targets
+                else set()
+            )
             events = [
                 date
-                for target, risk, deadline in ticket._sla_pending_targets()
+                for target, risk, deadline in targets
                 for kind, date in (("risk", risk), ("breach", deadline))
                 if date and (date > now or (target, kind) not in sent)
             ]
