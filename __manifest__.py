@@ -41,6 +41,7 @@
         "views/sale_order_views.xml",
         "wizard/support_ticket_quote_views.xml",
         "views/support_sla_views.xml",
+        "views/support_ticket_assignment_views.xml",
         "views/support_ticket_menus.xml",
     ],
     "demo": [

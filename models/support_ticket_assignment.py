@@ -192,7 +192,10 @@ class SupportTicket(models.Model):
                 lambda t: not t.is_locked
                 and (
                     not t.user_id
-                    or (t.is_auto_assigned and t.user_id not in t.team_id.member_ids)
+                    or (
+                        t.is_auto_assigned
+                        and t.user_id not in t.team_id.sudo().member_ids
+                    )
                 )
             )._support_auto_assign()
         return res
@@ -200,7 +203,7 @@ class SupportTicket(models.Model):
     def _support_auto_assign(self):
         """Give the tickets out in the areas that assign automatically."""
         tickets = self.filtered(
-            lambda t: t.team_id.assignment_method in ("round_robin", "balanced")
+            lambda t: t.team_id.sudo().assignment_method in ("round_robin", "balanced")
         )
         if not tickets:
             return

@@ -233,7 +233,7 @@ class SupportTicket(models.Model):
         resolution target by a resolved or closed state."""
         self.ensure_one()
         sla = self.sla_id.sudo()
-        calendar = self._sla_calendar()
+        calendar = self._sla_calendar().sudo()
         clock = clocks.setdefault(calendar, WorkClock(calendar))
         pausing = sla.pause_stage_ids
         pauses = [
