@@ -600,7 +600,10 @@ class TestSupportSlaPerformance(SupportSlaCommon):
     def test_planning_queries(self):
         # an hour after they were opened, time changes nothing yet
         with self._at(utc(0, 9)):
+            # the statuses forced for the report are planned again first
+            self.tickets._sla_recompute()
             small = self._count(lambda: self.tickets[:10]._sla_recompute())
+            self.env.invalidate_all()
             with self.assertQueryCount(small):
                 self.tickets._sla_recompute()
                 self.env.flush_all()
