@@ -15,6 +15,7 @@
         "security/support_ticket_groups.xml",
         "security/support_ticket_security.xml",
         "security/support_quote_security.xml",
+        "security/support_sla_security.xml",
         "security/ir.model.access.csv",
         "security/mail_canned_response_security.xml",
         "data/ir_sequence_data.xml",
@@ -25,6 +26,7 @@
         "data/support_contract_data.xml",
         "data/support_quote_data.xml",
         "data/support_rating_data.xml",
+        "data/support_sla_data.xml",
         "views/support_ticket_views.xml",
         "views/support_catalog_views.xml",
         "views/support_message_log_views.xml",
@@ -45,6 +47,8 @@
         "views/sale_order_views.xml",
         "wizard/support_ticket_quote_views.xml",
         "wizard/support_ticket_merge_views.xml",
+        "views/support_sla_views.xml",
+        "views/support_ticket_assignment_views.xml",
         "views/support_ticket_menus.xml",
         "views/support_rating_views.xml",
         "views/support_rating_templates.xml",
@@ -59,6 +63,7 @@
         "demo/support_quote_demo.xml",
         "demo/support_rating_merge_canned_demo.xml",
         "demo/support_answer_demo.xml",
+        "demo/support_sla_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

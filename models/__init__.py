@@ -24,6 +24,9 @@ from . import support_answer_search
 from . import support_answer_ranking
 from . import support_ticket_answer
 from . import support_channel
+from . import support_sla
+from . import support_ticket_sla
+from . import support_ticket_assignment
 from . import support_message_log
 from . import ir_attachment
 from . import mail_message

@@ -28,3 +28,5 @@ from . import test_support_answer_quality
 from . import test_support_answer
 from . import test_support_answer_portal
 from . import test_support_channel
+from . import test_support_sla
+from . import test_support_assignment

@@ -1,0 +1,482 @@
+"""Support ticket: its SLA, first response, deadlines, status and warnings."""
+
+from odoo import api, fields, models
+from odoo.fields import Command
+from odoo.tools import SQL
+
+from .support_sla_clock import WorkClock
+
+SLA_STATUSES = [
+    ("on_time", "On time"),
+    ("at_risk", "At risk"),
+    ("breached", "Breached"),
+    ("met", "Met"),
+]
+# fields computed by _compute_sla_deadlines, then the one that depends on them
+SLA_PLAN_FIELDS = [
+    "sla_response_deadline",
+    "sla_response_risk_date",
+    "sla_resolution_deadline",
+    "sla_resolution_risk_date",
+    "sla_deadline",
+    "sla_paused",
+    "sla_status",
+    "sla_check_date",
+]
+SLA_NOTICE_TEMPLATES = {
+    "risk": "support_ticket.mail_template_ticket_sla_risk",
+    "breach": "support_ticket.mail_template_ticket_sla_breach",
+}
+
+
+class SupportTicketStageLog(models.Model):
+    _name = "support.ticket.stage.log"
+    _description = "Support ticket time in a state"
+    _order = "date_from, id"
+
+    ticket_id = fields.Many2one(
+        "support.ticket", required=True, index=True, ondelete="cascade"
+    )
+    stage_id = fields.Many2one("support.stage", required=True, ondelete="cascade")
+    date_from = fields.Datetime(string="From", required=True)
+    date_to = fields.Datetime(string="To", help="Empty while the ticket is there.")
+
+    _one_open = models.UniqueIndex("(ticket_id) WHERE date_to IS NULL")
+
+
+class SupportTicket(models.Model):
+    # one concern of the ticket per file, as Odoo core splits its large models
+    _inherit = "support.ticket"  # pylint: disable=consider-merging-classes-inherited
+
+    sla_id = fields.Many2one(
+        "support.sla",
+        string="SLA",
+        compute="_compute_sla_id",
+        store=True,
+        index="btree_not_null",
+        tracking=True,
+        help="Service level agreement of the ticket: the most specific one that "
+        "matches its area, priority, category and contract, then the strictest.",
+    )
+    first_response_date = fields.Datetime(
+        compute="_compute_first_response_date",
+        store=True,
+        copy=False,
+        help="First public reply of the team to the customer.",
+    )
+    stage_log_ids = fields.One2many(
+        "support.ticket.stage.log", "ticket_id", string="Time in states", copy=False
+    )
+    sla_response_deadline = fields.Datetime(
+        string="Respond by", compute="_compute_sla_deadlines", store=True, copy=False
+    )
+    sla_response_risk_date = fields.Datetime(
+        compute="_compute_sla_deadlines", store=True, copy=False
+    )
+    sla_resolution_deadline = fields.Datetime(
+        string="Resolve by", compute="_compute_sla_deadlines", store=True, copy=False
+    )
+    sla_resolution_risk_date = fields.Datetime(
+        compute="_compute_sla_deadlines", store=True, copy=False
+    )
+    sla_deadline = fields.Datetime(
+        string="SLA deadline",
+        compute="_compute_sla_deadlines",
+        store=True,
+        copy=False,
+        help="The next deadline of the ticket: its response while it is not "
+        "answered, else its resolution.",
+    )
+    sla_paused = fields.Boolean(
+        string="SLA paused",
+        compute="_compute_sla_deadlines",
+        store=True,
+        copy=False,
+        help="The ticket is in a state that stops the clock of its SLA.",
+    )
+    sla_status = fields.Selection(
+        SLA_STATUSES,
+        string="SLA status",
+        compute="_compute_sla_deadlines",
+        store=True,
+        index="btree_not_null",
+        copy=False,
+    )
+    sla_check_date = fields.Datetime(
+        compute="_compute_sla_check_date",
+        store=True,
+        index="btree_not_null",
+        copy=False,
+        help="When the scheduled job looks at the ticket again: its next warning, "
+        "deadline or pending notice.",
+    )
+    sla_notice_ids = fields.One2many(
+        "support.ticket.sla.notice", "ticket_id", string="SLA warnings", copy=False
+    )
+
+    # ------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------
+
+    @api.depends("company_id", "team_id", "priority_id", "category_id", "contract_id")
+    def _compute_sla_id(self):
+        found = self.env["support.sla"]._find_for_tickets(self)
+        for ticket in self:
+            ticket.sla_id = found.get(ticket)
+
+    @api.depends(
+        "reply_ids.date",
+        "reply_ids.origin",
+        "reply_ids.is_internal",
+        "reply_ids.author_id",
+    )
+    def _compute_first_response_date(self):
+        for ticket in self:
+            # the team's public replies, by internal users (not customers
+            # writing from a portal account)
+            replies = ticket.reply_ids if ticket.has_staff_reply else ()
+            dates = [
+                reply.date
+                for reply in replies
+                if reply.origin == "manual"
+                and not reply.is_internal
+                and reply.date
+                and any(not user.share for user in reply.author_id.sudo().user_ids)
+            ]
+            ticket.first_response_date = min(dates, default=False)
+
+    @api.depends(
+        "sla_id",
+        "create_date",
+        "stage_id",
+        "team_id",
+        "first_response_date",
+        "stage_log_ids.date_to",
+    )
+    def _compute_sla_deadlines(self):
+        now = fields.Datetime.now()
+        todo = self.filtered(lambda t: t.sla_id and t.create_date and t.id)
+        empty = dict.fromkeys(SLA_PLAN_FIELDS[:-1], False)
+        for ticket in self - todo:
+            ticket.update(empty)
+        intervals = todo._sla_stage_intervals()
+        clocks = {}
+        for ticket in todo:
+            ticket.update(ticket._sla_plan(intervals.get(ticket.id, []), clocks, now))
+
+    @api.depends(
+        "sla_response_deadline",
+        "sla_response_risk_date",
+        "sla_resolution_deadline",
+        "sla_resolution_risk_date",
+        "first_response_date",
+        "is_locked",
+        "sla_notice_ids",
+    )
+    def _compute_sla_check_date(self):
+        """The next moment something happens: a warning or a deadline (the
+        status changes), or a pending notice. While the clock is paused, its
+        deadlines move: they are planned again when they come."""
+        now = fields.Datetime.now()
+        for ticket in self:
+            targets = ticket._sla_pending_targets()
+            sent = (
+                {(n.target, n.kind) for n in ticket.sla_notice_ids}
+                if targets
+                else set()
+            )
+            events = [
+                date
+                for target, risk, deadline in targets
+                for kind, date in (("risk", risk), ("breach", deadline))
+                if date and (date > now or (target, kind) not in sent)
+            ]
+            ticket.sla_check_date = min(events, default=False)
+
+    # ------------------------------------------------------------
+    # Planning
+    # ------------------------------------------------------------
+
+    def _sla_calendar(self):
+        """Working hours of the SLA clock: the area's, else the company's;
+        none (every hour counts) when neither has any."""
+        self.ensure_one()
+        return self.team_id.resource_calendar_id or self.company_id.resource_calendar_id
+
+    def _sla_stage_intervals(self):
+        """``{ticket id: [(stage, from, to)]}`` in chronological order."""
+        if not self:
+            return {}
+        logs = (
+            self.env["support.ticket.stage.log"]
+            .sudo()
+            .search_fetch(
+                [("ticket_id", "in", self.ids)],
+                ["ticket_id", "stage_id", "date_from", "date_to"],
+                order="date_from, id",
+            )
+        )
+        result = {}
+        for log in logs:
+            result.setdefault(log.ticket_id.id, []).append(
+                (log.stage_id, log.date_from, log.date_to)
+            )
+        return result
+
+    def _sla_plan(self, intervals, clocks, now):
+        """Deadlines, warning dates and status of the ticket at ``now``.
+
+        The clock runs in the working hours of the area from the creation of
+        the ticket, and stops while the ticket is in a pausing state of its
+        SLA or is resolved or closed. The response target is met by the
+        first public reply of the team (or by the resolution), the
+        resolution target by a resolved or closed state."""
+        self.ensure_one()
+        sla = self.sla_id.sudo()
+        calendar = self._sla_calendar().sudo()
+        clock = clocks.setdefault(calendar, WorkClock(calendar))
+        pausing = sla.pause_stage_ids
+        pauses = [
+            (begin, end)
+            for stage, begin, end in intervals
+            if stage in pausing or stage.is_locking
+        ]
+        locked_since = False
+        if self.is_locked:
+            for stage, begin, _end in reversed(intervals):
+                if not stage.is_locking:
+                    break
+                locked_since = begin
+            locked_since = locked_since or self.closed_date or now
+        values = {}
+        states = []
+        pending = []
+        done_deadlines = []
+        for target, hours, done in (
+            ("response", sla.response_hours, self.first_response_date or locked_since),
+            ("resolution", sla.resolution_hours, locked_since),
+        ):
+            deadline = risk = False
+            if hours:
+                limit = done or now
+                clocked = [
+                    (begin, min(end or limit, limit) if done else end)
+                    for begin, end in pauses
+                    if begin < limit
+                ]
+                deadline = clock.deadline(self.create_date, hours, clocked, limit)
+                risk = clock.deadline(
+                    self.create_date,
+                    hours * sla.warning_percent / 100,
+                    clocked,
+                    limit,
+                )
+                states.append(self._sla_target_state(done, deadline, risk, now))
+                if done:
+                    done_deadlines.append(deadline)
+                else:
+                    pending.append(deadline)
+            values[f"sla_{target}_deadline"] = deadline and _seconds(deadline)
+            values[f"sla_{target}_risk_date"] = risk and _seconds(risk)
+        if "breached" in states:
+            status = "breached"
+        elif all(state == "met" for state in states):
+            status = "met"
+        elif "at_risk" in states:
+            status = "at_risk"
+        else:
+            status = "on_time"
+        pending = [d for d in pending if d]
+        done_deadlines = [d for d in done_deadlines if d]
+        if pending:
+            next_deadline = min(pending)
+        else:
+            next_deadline = done_deadlines[-1] if done_deadlines else False
+        values.update(
+            sla_deadline=next_deadline and _seconds(next_deadline),
+            sla_paused=not self.is_locked and self.stage_id in pausing,
+            sla_status=status if states else False,
+        )
+        return values
+
+    @staticmethod
+    def _sla_target_state(done, deadline, risk, now):
+        if done:
+            return "met" if not deadline or done <= deadline else "breached"
+        if deadline and deadline <= now:
+            return "breached"
+        if risk and risk <= now:
+            return "at_risk"
+        return "on_time"
+
+    def _sla_pending_targets(self):
+        """``(target, warning date, deadline)`` of the targets still to meet."""
+        self.ensure_one()
+        if not self.sla_id or self.is_locked:
+            return []
+        targets = []
+        if not self.first_response_date and self.sla_response_deadline:
+            targets.append(
+                ("response", self.sla_response_risk_date, self.sla_response_deadline)
+            )
+        if self.sla_resolution_deadline:
+            targets.append(
+                (
+                    "resolution",
+                    self.sla_resolution_risk_date,
+                    self.sla_resolution_deadline,
+                )
+            )
+        return targets
+
+    def _sla_recompute(self, with_sla=False):
+        """Plan the SLA of the tickets again (time passed, or the SLA changed)."""
+        fnames = (["sla_id"] if with_sla else []) + SLA_PLAN_FIELDS
+        for fname in fnames:
+            self.env.add_to_compute(self._fields[fname], self)
+
+    # ------------------------------------------------------------
+    # State intervals
+    # ------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        tickets = super().create(vals_list)
+        self.env["support.ticket.stage.log"].sudo().create(
+            [
+                {
+                    "ticket_id": ticket.id,
+                    "stage_id": ticket.stage_id.id,
+                    "date_from": ticket.create_date,
+                }
+                for ticket in tickets
+                if ticket.stage_id
+            ]
+        )
+        return tickets
+
+    def write(self, vals):
+        if vals.get("stage_id"):
+            moving = self.filtered(lambda t: t.stage_id.id != vals["stage_id"])
+            moving._sla_log_stage(vals["stage_id"])
+        return super().write(vals)
+
+    def _sla_log_stage(self, stage_id):
+        """Close the current state interval of the tickets and open one in
+        ``stage_id``, before the state changes: the SLA is planned on them."""
+        if not self:
+            return
+        now = fields.Datetime.now()
+        Log = self.env["support.ticket.stage.log"].sudo()
+        current = Log.search([("ticket_id", "in", self.ids), ("date_to", "=", False)])
+        current.write({"date_to": now})
+        # closed in the database before the new ones open: one open per ticket
+        current.flush_recordset(["date_to"])
+        Log.create(
+            [
+                {"ticket_id": ticket.id, "stage_id": stage_id, "date_from": now}
+                for ticket in self
+            ]
+        )
+
+    # ------------------------------------------------------------
+    # Scheduled check and warnings
+    # ------------------------------------------------------------
+
+    @api.model
+    def _cron_sla_check(self):
+        """Refresh the statuses that time changed and send the warnings due,
+        by batches committed one after the other."""
+        while True:
+            processed, remaining = self._sla_check_due()
+            if not processed:
+                break
+            time_left = self.env["ir.cron"]._commit_progress(
+                processed, remaining=remaining
+            )
+            if not remaining or time_left <= 0:
+                break
+
+    @api.model
+    def _sla_check_due(self, limit=200):
+        """Process the tickets whose check date has come: plan them again,
+        then warn the assignee and the area's leader of each target that
+        reached its warning or its deadline, once per target and kind.
+
+        The tickets are locked (``SKIP LOCKED``), so that several workers
+        running the job share them out, and what was sent is stored: running
+        it again sends nothing more.
+
+        :return: ``(tickets processed, tickets still due)``
+        """
+        now = fields.Datetime.now()
+        Ticket = self.sudo().with_context(active_test=False)
+        tickets = Ticket.search(
+            [("sla_check_date", "<=", now)], order="sla_check_date, id", limit=limit
+        )
+        if not tickets:
+            return 0, 0
+        self.env.flush_all()
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT id FROM support_ticket WHERE id IN %s "
+                "FOR NO KEY UPDATE SKIP LOCKED",
+                tuple(tickets.ids),
+            )
+        )
+        tickets = Ticket.browse(sorted(row[0] for row in rows))
+        tickets._sla_recompute()
+        due = []
+        for ticket in tickets:
+            sent = {(n.target, n.kind) for n in ticket.sla_notice_ids}
+            for target, risk, deadline in ticket._sla_pending_targets():
+                kinds = []
+                if deadline and deadline <= now:
+                    # a warning that came too late is not sent any more
+                    kinds = ["risk", "breach"]
+                elif risk and risk <= now:
+                    kinds = ["risk"]
+                for kind in kinds:
+                    if (target, kind) not in sent:
+                        due.append((ticket, target, kind, deadline, kind == kinds[-1]))
+        notices = self.env["support.ticket.sla.notice"].sudo()
+        if due:
+            notices = notices.create(
+                [
+                    {
+                        "ticket_id": ticket.id,
+                        "target": target,
+                        "kind": kind,
+                        "deadline": deadline,
+                        "partner_ids": [
+                            Command.set(
+                                ticket._sla_notice_partners().ids if send else []
+                            )
+                        ],
+                    }
+                    for ticket, target, kind, deadline, send in due
+                ]
+            )
+        for kind, template in SLA_NOTICE_TEMPLATES.items():
+            items = [
+                (notice.ticket_id, notice.partner_ids, (), notice)
+                for notice in notices
+                if notice.kind == kind and notice.partner_ids
+            ]
+            self._support_send_batch(
+                template, items, public=False, message_type="user_notification"
+            )
+        remaining = Ticket.search_count(
+            [("sla_check_date", "<=", now), ("id", "not in", tickets.ids)]
+        )
+        return len(tickets), remaining
+
+    def _sla_notice_partners(self):
+        """Who hears of the SLA of the ticket: its assignee and its area's leader."""
+        self.ensure_one()
+        return (self.user_id | self.team_id.leader_id).filtered("active").partner_id
+
+
+def _seconds(moment):
+    """``moment`` to the second, as datetimes are stored."""
+    return moment.replace(microsecond=0)
