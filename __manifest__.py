@@ -23,6 +23,7 @@
         "data/sms_template_data.xml",
         "data/support_contract_data.xml",
         "data/support_quote_data.xml",
+        "data/support_autoclose_data.xml",
         "views/support_ticket_views.xml",
         "views/support_catalog_views.xml",
         "views/support_message_log_views.xml",
@@ -39,6 +40,7 @@
         "views/sale_order_views.xml",
         "wizard/support_ticket_quote_views.xml",
         "views/support_ticket_menus.xml",
+        "views/support_autoclose_views.xml",
     ],
     "demo": [
         # the contract first: demo tickets of its customer are worked under it

@@ -21,3 +21,4 @@ from . import test_support_concurrency
 from . import test_support_mail_trust
 from . import test_support_mail_corpus
 from . import test_support_mail_concurrency
+from . import test_support_autoclose
