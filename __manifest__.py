@@ -16,6 +16,7 @@
         "security/support_ticket_security.xml",
         "security/support_quote_security.xml",
         "security/ir.model.access.csv",
+        "security/support_ticket_report_security.xml",
         "data/ir_sequence_data.xml",
         "data/mail_message_subtype_data.xml",
         "data/support_catalog_data.xml",
@@ -41,6 +42,7 @@
         "wizard/support_ticket_quote_views.xml",
         "views/support_ticket_menus.xml",
         "views/support_autoclose_views.xml",
+        "views/support_overview_views.xml",
     ],
     "demo": [
         # the contract first: demo tickets of its customer are worked under it

@@ -16,6 +16,8 @@ from . import support_ticket_time
 from . import support_ticket_quote
 from . import support_ticket_input
 from . import support_ticket_autoclose
+from . import support_ticket_overview
+from . import support_ticket_report
 from . import support_message_log
 from . import ir_attachment
 from . import mail_message
