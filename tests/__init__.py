@@ -23,3 +23,4 @@ from . import test_support_mail_corpus
 from . import test_support_mail_concurrency
 from . import test_support_autoclose
 from . import test_support_overview
+from . import test_support_api
