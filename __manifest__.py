@@ -49,6 +49,7 @@
         "demo/support_contract_demo.xml",
         "demo/support_ticket_demo.xml",
         "demo/support_quote_demo.xml",
+        "demo/support_overview_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

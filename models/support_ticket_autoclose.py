@@ -21,13 +21,13 @@ class SupportTeam(models.Model):
     _inherit = "support.team"  # pylint: disable=consider-merging-classes-inherited
 
     autoclose_days = fields.Integer(
-        string="Close resolved tickets after (days)",
+        string="Close resolved tickets after",
         default=7,
         help="A resolved ticket without an answer of the customer for this many "
         "days is closed, and the customer is told so. 0: never.",
     )
     reminder_days = fields.Integer(
-        string="Remind waiting customers after (days)",
+        string="Remind waiting customers after",
         default=3,
         help="A ticket waiting for the customer this many days without their "
         "answer sends them one reminder. 0: never.",

@@ -25,6 +25,7 @@ class SupportTicketReport(models.Model):
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     origin = fields.Selection(ORIGINS, readonly=True)
     is_locked = fields.Boolean(string="Resolved or closed", readonly=True)
+    ticket_count = fields.Integer(string="Tickets", readonly=True)
     create_date = fields.Datetime(string="Created on", readonly=True)
     first_response_date = fields.Datetime(
         string="First response on",
@@ -66,6 +67,7 @@ class SupportTicketReport(models.Model):
                    t.partner_id AS partner_id,
                    t.origin AS origin,
                    t.is_locked AS is_locked,
+                   1 AS ticket_count,
                    t.create_date AS create_date,
                    response.date AS first_response_date,
                    t.resolved_date AS resolved_date,
