@@ -159,7 +159,7 @@ class SupportTicket(models.Model):
         Safe on several workers: a batch is claimed with
         ``FOR NO KEY UPDATE SKIP LOCKED``, so tickets held by another worker
         (or by someone replying) are left to it; handling a ticket takes it out
-        of ``get_domain``, and the claim and the handling are committed
+        of the domain, and the claim and the handling are committed
         together, so no ticket is handled twice. A claim that collides with a
         commit of another worker since this transaction began is given up and
         made again in a new transaction."""

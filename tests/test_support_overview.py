@@ -193,6 +193,7 @@ class TestSupportOverview(SupportTicketCommon):
     def test_figures_of_a_manager(self):
         overview = self.overview()
         t = self.tickets
+        self.assertTrue(overview["is_manager"])
         areas = overview["areas"]
         self.assertEqual(areas["total"]["count"], 4)  # A, B, E, G
         self.assertEqual(
@@ -261,6 +262,7 @@ class TestSupportOverview(SupportTicketCommon):
     def test_agent_sees_the_figures_of_their_areas(self):
         overview = self.overview()
         t = self.tickets
+        self.assertFalse(overview["is_manager"])
         # Technical only: G, assigned to them in Billing, is not counted
         self.assertEqual(overview["areas"]["total"]["count"], 2)
         self.assertEqual([r["name"] for r in overview["areas"]["rows"]], ["Technical"])
