@@ -18,6 +18,7 @@
         "security/support_sla_security.xml",
         "security/ir.model.access.csv",
         "security/mail_canned_response_security.xml",
+        "security/support_ticket_report_security.xml",
         "data/ir_sequence_data.xml",
         "data/mail_message_subtype_data.xml",
         "data/support_catalog_data.xml",
@@ -27,6 +28,7 @@
         "data/support_quote_data.xml",
         "data/support_rating_data.xml",
         "data/support_sla_data.xml",
+        "data/support_autoclose_data.xml",
         "views/support_ticket_views.xml",
         "views/support_catalog_views.xml",
         "views/support_message_log_views.xml",
@@ -55,6 +57,8 @@
         "views/support_ticket_merge_views.xml",
         "views/support_ticket_merge_templates.xml",
         "views/mail_canned_response_views.xml",
+        "views/support_autoclose_views.xml",
+        "views/support_overview_views.xml",
     ],
     "demo": [
         # the contract first: demo tickets of its customer are worked under it
@@ -64,6 +68,7 @@
         "demo/support_rating_merge_canned_demo.xml",
         "demo/support_answer_demo.xml",
         "demo/support_sla_demo.xml",
+        "demo/support_overview_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -27,6 +27,9 @@ from . import support_channel
 from . import support_sla
 from . import support_ticket_sla
 from . import support_ticket_assignment
+from . import support_ticket_autoclose
+from . import support_ticket_overview
+from . import support_ticket_report
 from . import support_message_log
 from . import ir_attachment
 from . import mail_message
