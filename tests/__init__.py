@@ -21,7 +21,6 @@ from . import test_support_concurrency
 from . import test_support_mail_trust
 from . import test_support_mail_corpus
 from . import test_support_mail_concurrency
-<<<<<<< HEAD
 from . import test_support_rating
 from . import test_support_merge
 from . import test_support_canned
@@ -31,8 +30,6 @@ from . import test_support_answer_portal
 from . import test_support_channel
 from . import test_support_sla
 from . import test_support_assignment
-=======
 from . import test_support_autoclose
 from . import test_support_overview
 from . import test_support_api
->>>>>>> lead
