@@ -30,3 +30,4 @@ from . import test_support_answer_portal
 from . import test_support_channel
 from . import test_support_sla
 from . import test_support_assignment
+from . import test_support_acknowledgement
