@@ -10,6 +10,7 @@ from . import support_ticket_mail
 from . import support_ticket_notify
 from . import support_ticket_ack
 from . import support_ticket_chatter
+from . import support_ticket_access
 from . import support_ticket_reply
 from . import support_ticket_portal
 from . import support_contract

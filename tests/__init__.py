@@ -31,3 +31,4 @@ from . import test_support_channel
 from . import test_support_sla
 from . import test_support_assignment
 from . import test_support_acknowledgement
+from . import test_support_access_plan
