@@ -37,16 +37,20 @@ class SupportTicket(models.Model):
         if operator not in ("in", "not in"):
             return NotImplemented
         partner = self.env.user.partner_id
+        # the contacts of the organisation, as values: PostgreSQL then
+        # estimates from the statistics of each customer
         organisation = (
             self.env["res.partner"]
             .sudo()
             .with_context(active_test=False)
-            ._search([("id", "child_of", partner.commercial_partner_id.id)])
+            .search([("id", "child_of", partner.commercial_partner_id.id)])
         )
+        self.flush_model(["partner_id", "cc_partner_ids"])
+        self.env["mail.followers"].flush_model(["res_model", "res_id", "partner_id"])
         shared = SQL(
             """
             SELECT ticket.id FROM support_ticket ticket
-             WHERE ticket.partner_id IN (%(organisation)s)
+             WHERE ticket.partner_id = ANY(%(organisation)s)
             UNION
             SELECT follower.res_id FROM mail_followers follower
              WHERE follower.res_model = %(model)s AND follower.partner_id = %(partner)s
@@ -54,7 +58,7 @@ class SupportTicket(models.Model):
             SELECT cc.ticket_id FROM support_ticket_cc_partner_rel cc
              WHERE cc.partner_id = %(partner)s
             """,
-            organisation=organisation.select(),
+            organisation=organisation.ids,
             model=self._name,
             partner=partner.id,
         )

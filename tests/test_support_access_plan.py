@@ -30,8 +30,12 @@ class TestSupportAccessPlan(TransactionCase):
         )
         cls.user.partner_id.parent_id = cls.corp
         cls.colleague = Partner.create({"name": "Colleague", "parent_id": cls.corp.id})
+        # many customers, as a helpdesk in use has
         others = Partner.create(
-            [{"name": f"Other {i}", "email": f"o{i}@x.example.com"} for i in range(50)]
+            [
+                {"name": f"Other {i}", "email": f"o{i}@x.example.org"}
+                for i in range(2000)
+            ]
         )
         Ticket = cls.env["support.ticket"]
         cls.own = Ticket.create({"name": "Own", "partner_id": cls.colleague.id})
@@ -53,7 +57,7 @@ class TestSupportAccessPlan(TransactionCase):
                 INSERT INTO support_ticket (code, name, partner_id, company_id,
                     category_id, priority_id, team_id, stage_id, origin, is_locked,
                     portal_status, notify_customer, create_date, write_date)
-                SELECT 'PLAN-' || g, 'Other ' || g, (%(others)s)[1 + g %% 50],
+                SELECT 'PLAN-' || g, 'Other ' || g, (%(others)s)[1 + g %% 2000],
                        company_id, category_id, priority_id, team_id, stage_id,
                        origin, is_locked, portal_status, notify_customer,
                        now(), now() - g * interval '1 minute'
