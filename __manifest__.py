@@ -24,6 +24,7 @@
         "data/support_catalog_data.xml",
         "data/mail_template_data.xml",
         "data/sms_template_data.xml",
+        "data/support_ticket_ack_data.xml",
         "data/support_contract_data.xml",
         "data/support_quote_data.xml",
         "data/support_rating_data.xml",

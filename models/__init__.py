@@ -8,6 +8,9 @@ from . import support_ticket_conversation
 from . import support_ticket_cc
 from . import support_ticket_mail
 from . import support_ticket_notify
+from . import support_ticket_ack
+from . import support_ticket_chatter
+from . import support_ticket_access
 from . import support_ticket_reply
 from . import support_ticket_portal
 from . import support_contract

@@ -1,5 +1,8 @@
 from odoo import fields, models
 
+# tickets shown on the customer form (the others through its button)
+RECENT_TICKETS = 40
+
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
@@ -10,11 +13,33 @@ class ResPartner(models.Model):
         string="Support tickets",
         groups="support_ticket.group_support_user",
     )
+    support_ticket_recent_ids = fields.Many2many(
+        "support.ticket",
+        compute="_compute_support_ticket_recent_ids",
+        string="Latest tickets",
+        groups="support_ticket.group_support_user",
+        help="The latest tickets of the contact and of its contacts; all of them "
+        "through the Tickets button.",
+    )
     support_ticket_count = fields.Integer(
         compute="_compute_support_ticket_count",
         string="Tickets",
         groups="support_ticket.group_support_user",
     )
+
+    def _compute_support_ticket_recent_ids(self):
+        # a page, not every id: a large customer has many thousands
+        Ticket = self.env["support.ticket"]
+        for partner in self:
+            partner.support_ticket_recent_ids = (
+                Ticket.search(
+                    [("partner_id", "child_of", partner.id)],
+                    order="id desc",
+                    limit=RECENT_TICKETS,
+                )
+                if partner.id
+                else Ticket
+            )
 
     def _compute_support_ticket_count(self):
         # tickets of the contact and of its children (employees of a company)

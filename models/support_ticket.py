@@ -319,10 +319,15 @@ class SupportTicket(models.Model):
                 company_vals, self._next_codes(company, len(company_vals)), strict=True
             ):
                 vals["code"] = code
+        if self.env.registry.ready:
+            # acknowledged by a job, once the transaction is committed (not
+            # while data is loaded: install, update, demo)
+            for vals in vals_list:
+                vals.setdefault("ack_pending", not vals.get("is_auto_submitted"))
         tickets = super().create(vals_list)
         tickets._bind_attachments()
-        # tickets opened by email are acknowledged once their email is posted
-        tickets.filtered(lambda t: t.origin != "email")._send_acknowledgement()
+        if any(tickets.mapped("ack_pending")):
+            tickets._trigger_acknowledgements()
         return tickets
 
     def write(self, vals):

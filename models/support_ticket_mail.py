@@ -241,7 +241,6 @@ class SupportTicket(models.Model):
         }
         follow_up = self.create(values)
         follow_up._attach_files(msg_dict.get("attachments") or [])
-        follow_up._send_acknowledgement()
         self.message_post(
             body=Markup("<p>%s</p>")
             % self.env._(
@@ -280,8 +279,6 @@ class SupportTicket(models.Model):
                     self.sudo().attachment_ids = [
                         Command.link(a.id) for a in attachments
                     ]
-                if not self.is_auto_submitted:
-                    self._send_acknowledgement()
             else:
                 reply = self.env["support.ticket.reply"].search(
                     [

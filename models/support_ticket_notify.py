@@ -182,10 +182,13 @@ class SupportTicket(models.Model):
             following each user's preference), else a message type of
             ``message_post``
         """
-        template = self.env.ref(template_xmlid, raise_if_not_found=False)
         items = [item for item in items if item[1] or item[2]]
         messages = self.env["mail.message"]
-        if not template or not items or not self.env.registry.ready:
+        if not items or not self.env.registry.ready:
+            # nothing to say, or data being loaded (install, update, demo)
+            return messages
+        template = self.env.ref(template_xmlid, raise_if_not_found=False)
+        if not template:
             # nothing to say, or data being loaded (install, update, demo)
             return messages
         sources = items[0][3].browse([item[3].id for item in items])
@@ -250,7 +253,7 @@ class SupportTicket(models.Model):
         )
 
     def _send_done_notification(self):
-        if not str2bool(self._support_param("notify_done", "True")):
+        if not self or not str2bool(self._support_param("notify_done", "True")):
             return
         sms_template = False
         if str2bool(self._support_param("sms_on_done", "False")):

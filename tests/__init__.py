@@ -33,3 +33,5 @@ from . import test_support_assignment
 from . import test_support_autoclose
 from . import test_support_overview
 from . import test_support_api
+from . import test_support_acknowledgement
+from . import test_support_access_plan

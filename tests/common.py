@@ -86,6 +86,13 @@ class SupportTicketCommon(TransactionCase):
         )
         cls.customer.parent_id = cls.customer_company
 
+    def send_acknowledgements(self):
+        """Run the acknowledgement job, as Odoo's cron worker does once new
+        tickets trigger it."""
+        sent = self.env["support.ticket"].sudo()._cron_send_acknowledgements()
+        self.env.flush_all()
+        return sent
+
     @classmethod
     def _create_ticket(cls, user=None, **values):
         env = cls.env(user=user) if user else cls.env

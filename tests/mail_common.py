@@ -116,12 +116,16 @@ class SupportMailCommon(SupportTicketCommon):
             )
         return message.as_bytes()
 
-    def process(self, raw):
-        """Run a message through the gateway, as the fetchmail cron does."""
+    def process(self, raw, acknowledge=True):
+        """Run a message through the gateway, as the fetchmail cron does, then
+        (unless ``acknowledge`` is false) the acknowledgement job, which the
+        new ticket triggers and Odoo's cron worker runs right after."""
         if isinstance(raw, str):
             raw = raw.encode()
         thread_id = self.env["mail.thread"].message_process(False, raw)
         self.env.flush_all()
+        if acknowledge:
+            self.send_acknowledgements()
         return self.env["support.ticket"].browse(thread_id) if thread_id else None
 
     def last_message_id(self, ticket):

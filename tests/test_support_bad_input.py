@@ -376,6 +376,7 @@ class TestSupportBadInput(SupportPortalCommon):
             self.assertNotIn("onerror", message["body"])
         self.assertIn(SCRIPT, conversation["messages"][0]["author"], "plain text")
         # in the acknowledgement email
+        self.send_acknowledgements()
         ack = self.env["mail.mail"].search(
             [("model", "=", "support.ticket"), ("res_id", "=", ticket.id)]
         )

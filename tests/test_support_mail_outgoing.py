@@ -21,7 +21,7 @@ class TestSupportNotifications(SupportMailCommon):
         cls.customer.email = "carla@customer.example.com"
 
     def _new_ticket(self, **values):
-        return (
+        ticket = (
             self.env["support.ticket"]
             .with_user(self.user_agent)
             .create(
@@ -34,6 +34,8 @@ class TestSupportNotifications(SupportMailCommon):
                 }
             )
         )
+        self.send_acknowledgements()
+        return ticket
 
     def test_acknowledgement_recipients(self):
         mail_id = self.last_mail_id()

@@ -110,6 +110,13 @@ class SupportPortalCommon(HttpCase):
         )
         cls.ticket_oscar.attachment_ids = [Command.link(cls.oscar_file.id)]
 
+    def send_acknowledgements(self):
+        """Run the acknowledgement job, as Odoo's cron worker does once new
+        tickets trigger it."""
+        sent = self.env["support.ticket"].sudo()._cron_send_acknowledgements()
+        self.env.flush_all()
+        return sent
+
     def post_form(self, url, data, files=None):
         data = dict(data)
         data.setdefault("csrf_token", self.csrf_token())
@@ -329,6 +336,15 @@ class TestSupportPortal(SupportPortalCommon):
         )
         self.assertIn("<b>scanner</b>", ticket.description)
         self.assertIn(ticket.access_url, response.headers["Location"])
+        # acknowledged by the job, once the request's transaction is done
+        self.assertTrue(ticket.ack_pending)
+        self.assertFalse(
+            self.env["mail.mail"].search(
+                [("model", "=", "support.ticket"), ("res_id", "=", ticket.id)]
+            )
+        )
+        self.send_acknowledgements()
+        self.assertFalse(ticket.ack_pending)
         ack = self.env["mail.mail"].search(
             [("model", "=", "support.ticket"), ("res_id", "=", ticket.id)]
         )
@@ -470,6 +486,7 @@ class TestSupportPortalVisitor(SupportPortalCommon):
             f"access_token={ticket.access_token}", response.headers["Location"]
         )
         # the emailed link opens the ticket, without an account
+        self.send_acknowledgements()
         ack = self.env["mail.mail"].search(
             [("model", "=", "support.ticket"), ("res_id", "=", ticket.id)]
         )

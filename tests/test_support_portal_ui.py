@@ -35,6 +35,7 @@ class TestSupportPortalUi(SupportPortalCommon):
         ticket = self.env["support.ticket"].search([("name", "=", "Opening hours")])
         self.assertEqual(ticket.partner_id.email, "vera@visitor.example.com")
         self.assertEqual(ticket.partner_id.name, "Vera Visitor")
+        self.send_acknowledgements()
         ack = self.env["mail.mail"].search(
             [("model", "=", "support.ticket"), ("res_id", "=", ticket.id)]
         )

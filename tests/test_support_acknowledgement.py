@@ -1,0 +1,251 @@
+"""The acknowledgement of new tickets: queued at creation, sent by a job."""
+
+import threading
+from unittest.mock import patch
+
+from odoo import SUPERUSER_ID, api
+from odoo.modules.registry import DummyRLock, Registry
+from odoo.tests import TransactionCase, tagged, users
+from odoo.tools import mute_logger
+
+from odoo.addons.support_ticket.models.support_ticket_ack import ACK_CRON
+from odoo.addons.support_ticket.models.support_ticket_notify import (
+    SupportTicket as NotifyTicket,
+)
+
+from .mail_common import SupportMailCommon
+
+
+class Interrupted(Exception):
+    """The job stopped in the middle of its work (a worker killed, a crash)."""
+
+
+def interrupt_after(batches):
+    """A ``_send_acknowledgement`` that fails once ``batches`` batches were
+    sent, as an interrupted job would."""
+    original = NotifyTicket._send_acknowledgement
+    calls = {"count": 0}
+
+    def send(self):
+        calls["count"] += 1
+        if calls["count"] > batches:
+            raise Interrupted()
+        return original(self)
+
+    return patch.object(NotifyTicket, "_send_acknowledgement", send)
+
+
+@tagged("post_install", "-at_install")
+class TestSupportAcknowledgement(SupportMailCommon):
+    def _acks(self, tickets):
+        return (
+            self.env["mail.mail"]
+            .sudo()
+            .search(
+                [
+                    ("model", "=", "support.ticket"),
+                    ("res_id", "in", tickets.ids),
+                    ("subject", "ilike", "We received"),
+                ]
+            )
+        )
+
+    @users("st_agent")
+    def test_created_ticket_is_queued_then_acknowledged_once(self):
+        ticket = self.env["support.ticket"].create(
+            {"name": "Scanner offline", "partner_id": self.customer.id}
+        )
+        self.assertTrue(ticket.ack_pending)
+        self.assertFalse(self._acks(ticket), "nothing rendered while creating")
+        # the creation woke the job up
+        self.env.cr.flush()
+        cron = self.env.ref(ACK_CRON).sudo()
+        self.assertTrue(
+            self.env["ir.cron.trigger"].sudo().search([("cron_id", "=", cron.id)])
+        )
+        self.assertEqual(self.send_acknowledgements(), 1)
+        self.assertFalse(ticket.ack_pending)
+        ack = self._acks(ticket)
+        self.assertEqual(len(ack), 1)
+        self.assertEqual(ack.recipient_ids, self.customer)
+        # run again: nothing twice
+        self.assertEqual(self.send_acknowledgements(), 0)
+        self.assertEqual(self._acks(ticket), ack)
+
+    def test_one_trigger_per_transaction(self):
+        Trigger = self.env["ir.cron.trigger"].sudo()
+        cron = self.env.ref(ACK_CRON)
+        before = Trigger.search_count([("cron_id", "=", cron.id)])
+        for i in range(5):
+            self._create_ticket(name=f"Trigger {i}", partner_id=self.customer.id)
+        self.env["support.ticket"].create(
+            [{"name": f"Batch {i}", "partner_id": self.customer.id} for i in range(5)]
+        )
+        self.env.cr.flush()
+        self.assertEqual(Trigger.search_count([("cron_id", "=", cron.id)]), before + 1)
+
+    def test_automatic_email_is_not_acknowledged(self):
+        ticket = self.process(
+            self.build_email(
+                subject="Out of office", headers={"Auto-Submitted": "auto-replied"}
+            ),
+            acknowledge=False,
+        )
+        self.assertFalse(ticket.ack_pending)
+        self.assertEqual(self.send_acknowledgements(), 0)
+        self.assertFalse(self._acks(ticket))
+
+    def test_setting_off_sends_nothing_and_empties_the_queue(self):
+        self.env["ir.config_parameter"].sudo().set_param(
+            "support_ticket.notify_acknowledgement", "False"
+        )
+        ticket = self._create_ticket(partner_id=self.customer.id)
+        self.assertEqual(self.send_acknowledgements(), 1)
+        self.assertFalse(ticket.ack_pending)
+        self.assertFalse(self._acks(ticket))
+
+    @mute_logger("odoo.addons.support_ticket.models.support_ticket_ack")
+    def test_burst_of_inbound_mail_interrupted_job_loses_nothing(self):
+        """200 emails arrive at once: 200 tickets, then 200 acknowledgements,
+        even when the job is interrupted on the way."""
+        tickets = self.env["support.ticket"]
+        for i in range(200):
+            tickets |= self.process(
+                self.build_email(
+                    subject=f"Burst {i}",
+                    email_from=f"Sender {i} <sender{i}@burst.example.com>",
+                ),
+                acknowledge=False,
+            )
+        self.assertEqual(len(tickets), 200)
+        self.assertTrue(all(tickets.mapped("ack_pending")))
+        # the job dies in its third batch: what it did is rolled back with it
+        with (
+            self.assertRaises(Interrupted),
+            self.env.cr.savepoint(),
+            interrupt_after(2),
+        ):
+            self.env["support.ticket"]._cron_send_acknowledgements(batch_size=50)
+        self.env.invalidate_all()
+        self.assertEqual(len(tickets.filtered("ack_pending")), 200)
+        # the next run sends them all, once each
+        self.assertEqual(
+            self.env["support.ticket"]._cron_send_acknowledgements(batch_size=50), 200
+        )
+        acks = self._acks(tickets)
+        self.assertEqual(len(acks), 200)
+        self.assertEqual(set(acks.mapped("res_id")), set(tickets.ids))
+        first = acks.filtered(lambda mail: mail.res_id == tickets[0].id)
+        self.assertEqual(self.recipients(first), {"sender0@burst.example.com"})
+
+
+@tagged("post_install", "-at_install")
+class TestSupportAcknowledgementJobs(TransactionCase):
+    """The job on committed data, in transactions of its own, as cron workers
+    run it: committed batches are not redone after an interruption, and two
+    jobs at once share the queue."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.created = []
+        cls.addClassCleanup(cls._committed, cls._drop)
+
+    @classmethod
+    def _committed(cls, func):
+        with cls.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            result = func(env)
+            env.flush_all()
+        return result
+
+    @classmethod
+    def _drop(cls, env):
+        tickets = env["support.ticket"].browse(cls.created).exists()
+        partners = tickets.partner_id
+        env["mail.mail"].search(
+            [("model", "=", "support.ticket"), ("res_id", "in", tickets.ids)]
+        ).unlink()
+        tickets.unlink()
+        partners.unlink()
+
+    def setUp(self):
+        super().setUp()
+        # the test holds the registry's lock: let the workers' cursors open
+        self.startPatcher(patch.object(Registry, "_lock", DummyRLock()))
+
+    def _queue(self, count, tag):
+        def create(env):
+            partner = env["res.partner"].create(
+                {"name": f"Jobs {tag}", "email": f"jobs-{tag}@customer.example.com"}
+            )
+            tickets = env["support.ticket"].create(
+                [{"name": f"{tag} {i}", "partner_id": partner.id} for i in range(count)]
+            )
+            # only these tickets are queued while the test runs
+            env["support.ticket"].search(
+                [("ack_pending", "=", True), ("id", "not in", tickets.ids)]
+            ).ack_pending = False
+            return tickets.ids
+
+        ids = self._committed(create)
+        type(self).created += ids
+        return ids
+
+    def _acks_by_ticket(self, ids):
+        def read(env):
+            mails = env["mail.mail"].search(
+                [("model", "=", "support.ticket"), ("res_id", "in", ids)]
+            )
+            counts = dict.fromkeys(ids, 0)
+            for mail in mails:
+                counts[mail.res_id] += 1
+            pending = env["support.ticket"].search_count(
+                [("id", "in", ids), ("ack_pending", "=", True)]
+            )
+            return counts, pending
+
+        return self._committed(read)
+
+    def _run_job(self, batch_size, errors):
+        try:
+            with self.registry.cursor() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                env["support.ticket"]._cron_send_acknowledgements(
+                    batch_size=batch_size, auto_commit=True
+                )
+        except Exception as error:  # noqa: BLE001 - asserted by the test
+            errors.append(error)
+
+    @mute_logger("odoo.addons.support_ticket.models.support_ticket_ack")
+    def test_interrupted_job_redoes_only_what_was_not_committed(self):
+        ids = self._queue(30, "interrupted")
+        errors = []
+        with interrupt_after(2):
+            self._run_job(10, errors)
+        self.assertEqual([type(e) for e in errors], [Interrupted])
+        counts, pending = self._acks_by_ticket(ids)
+        self.assertEqual(sorted(counts.values()), [0] * 10 + [1] * 20)
+        self.assertEqual(pending, 10)
+        self._run_job(10, errors)
+        counts, pending = self._acks_by_ticket(ids)
+        self.assertEqual(set(counts.values()), {1}, "each one acknowledged once")
+        self.assertEqual(pending, 0)
+
+    # the worker that loses a race is retried; Odoo logs the failed query
+    @mute_logger("odoo.addons.support_ticket.models.support_ticket_ack", "odoo.sql_db")
+    def test_two_jobs_at_once_send_each_acknowledgement_once(self):
+        ids = self._queue(60, "parallel")
+        errors = []
+        threads = [
+            threading.Thread(target=self._run_job, args=(5, errors)) for _i in (1, 2)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+        self.assertFalse([thread for thread in threads if thread.is_alive()])
+        self.assertFalse(errors)
+        counts, pending = self._acks_by_ticket(ids)
+        self.assertEqual(set(counts.values()), {1})
+        self.assertEqual(pending, 0)
