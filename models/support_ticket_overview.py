@@ -300,13 +300,10 @@ class SupportTicket(models.Model):
 
     @api.model
     def _overview_sla(self, open_domain):
-        """Open tickets per SLA status, once tickets have one (the field
-        ``sla_status``); ``False`` until then, and the overview shows no SLA
-        figure. The SLA may refine it (breaches only, late first answers...)
-        by overriding this method."""
-        if "sla_status" not in self._fields:
-            return False
-        return self._overview_by_selection(open_domain, "sla_status")
+        """Open tickets per SLA status, once some have one; ``False`` while
+        none of them is under an SLA, and the overview shows no SLA figure."""
+        figures = self._overview_by_selection(open_domain, "sla_status")
+        return figures if any(figure["count"] for figure in figures) else False
 
     @api.model
     def _overview_by_selection(self, domain, fname):

@@ -14,7 +14,7 @@ from .common import SupportTicketCommon
 # a Wednesday; weeks start on Sunday in English (United States)
 NOW = datetime(2026, 3, 11, 12, 0)
 # queries of the overview, whatever the number of tickets
-QUERIES = 12
+QUERIES = 13
 
 
 def figures(overview):
@@ -361,8 +361,27 @@ class TestSupportOverview(SupportTicketCommon):
             self.assertEqual(
                 Ticket.search_count(figure["action"]["domain"]), figure["count"]
             )
-        self.assertNotIn("sla_status", Ticket._fields)
+        # no open ticket is under an SLA: no SLA figure
         self.assertFalse(Ticket.get_overview()["sla"])
+
+    @users("st_manager")
+    def test_sla_figures_once_tickets_have_an_sla(self):
+        self.env["support.sla"].sudo().create(
+            {"name": "Overview SLA", "response_hours": 4, "resolution_hours": 16}
+        )
+        with freeze_time(NOW):
+            ticket = self.env["support.ticket"].create(
+                {"name": "Under an SLA", "team_id": self.team_tech.id}
+            )
+        self.assertTrue(ticket.sla_status)
+        overview = self.overview()
+        counts = {figure["value"]: figure["count"] for figure in overview["sla"]}
+        self.assertEqual(set(counts), {"on_time", "at_risk", "breached", "met"})
+        # the new SLA applies to the open tickets: each in one status
+        self.assertGreaterEqual(counts[ticket.sla_status], 1)
+        self.assertEqual(sum(counts.values()), overview["areas"]["total"]["count"])
+        self.assertEqual(overview["areas"]["total"]["count"], 5)
+        self.assertGreater(self.assertActionsMatch(overview), 30)
 
     def test_report_first_response_is_the_team_public_reply(self):
         report = self.env["support.ticket.report"].search(
@@ -452,7 +471,8 @@ class TestSupportOverviewPerformance(SupportTicketCommon):
     def test_overview_query_count(self):
         # the user's areas, open tickets per area and state (with the names
         # of areas and states), unassigned, oldest, created and resolved per
-        # week, first response and resolution times, and the user's groups
+        # week, first response and resolution times, open tickets per SLA
+        # status, and the user's groups
         with self.assertQueryCount(st_overview_10=QUERIES, st_overview_1000=QUERIES):
             overview = self.env["support.ticket"].get_overview()
         self.assertEqual(
