@@ -411,7 +411,10 @@ class SupportTicket(models.Model):
         return super()._track_subtype(init_values)
 
     def _creation_subtype(self):
-        return self.env.ref("support_ticket.mt_ticket_new")
+        # by its id, without reading it: most new tickets only log it
+        return self.env["mail.message.subtype"].browse(
+            self.env["ir.model.data"]._xmlid_to_res_id("support_ticket.mt_ticket_new")
+        )
 
     @api.model
     def _support_param(self, key, default=False):

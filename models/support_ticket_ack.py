@@ -45,9 +45,35 @@ class SupportTicket(models.Model):
         precommit = self.env.cr.precommit
         if not precommit.data.get("support_ticket.ack_trigger"):
             precommit.data["support_ticket.ack_trigger"] = True
-            cron = self.env.ref(ACK_CRON, raise_if_not_found=False)
-            if cron:
-                precommit.add(cron._trigger)
+            precommit.add(self._wake_acknowledgement_job)
+
+    @api.model
+    def _wake_acknowledgement_job(self):
+        """Add a wake-up of the job (``ir.cron`` trigger) unless one is due
+        already that no run of the job has taken: in a burst of tickets, one
+        wake-up serves them all, and the transactions that open them neither
+        add a trigger nor notify the cron workers each.
+
+        The due wake-up is locked (``FOR KEY SHARE``) until this transaction
+        commits: the run of the job that takes it (deleting it when it starts)
+        waits for the commit, so it sees these tickets. A wake-up that a run
+        has taken already is locked by that run and skipped: then this
+        transaction adds its own."""
+        cron_id = self.env["ir.model.data"]._xmlid_to_res_id(
+            ACK_CRON, raise_if_not_found=False
+        )
+        if not cron_id:
+            return
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM ir_cron_trigger WHERE cron_id = %s AND call_at <= %s "
+                "LIMIT 1 FOR KEY SHARE SKIP LOCKED",
+                cron_id,
+                fields.Datetime.now(),
+            )
+        )
+        if not self.env.cr.fetchone():
+            self.env["ir.cron"].browse(cron_id)._trigger()
 
     @api.model
     def _cron_send_acknowledgements(self, batch_size=200, auto_commit=None):

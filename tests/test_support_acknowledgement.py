@@ -217,6 +217,37 @@ class TestSupportAcknowledgementJobs(TransactionCase):
         except Exception as error:  # noqa: BLE001 - asserted by the test
             errors.append(error)
 
+    def _wake_ups(self):
+        def read(env):
+            cron = env.ref(ACK_CRON)
+            return env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)])
+
+        return self._committed(read)
+
+    def test_a_burst_shares_one_wake_up(self):
+        def clear(env):
+            env["ir.cron.trigger"].search(
+                [("cron_id", "=", env.ref(ACK_CRON).id)]
+            ).unlink()
+
+        self._committed(clear)
+        self.addCleanup(self._committed, clear)
+        self._queue(1, "wake-1")
+        self.assertEqual(self._wake_ups(), 1)
+        # the wake-up is due and no run took it: the next tickets share it
+        self._queue(1, "wake-2")
+        self._queue(3, "wake-3")
+        self.assertEqual(self._wake_ups(), 1)
+        # a run of the job takes it (deletes it as it starts, not committed
+        # yet): the tickets committed meanwhile add their own wake-up
+        with self.registry.cursor() as job_cr:
+            cron_id = api.Environment(job_cr, SUPERUSER_ID, {}).ref(ACK_CRON).id
+            job_cr.execute(
+                "DELETE FROM ir_cron_trigger WHERE cron_id = %s", [cron_id]
+            )
+            self._queue(1, "wake-4")
+        self.assertEqual(self._wake_ups(), 1, "the run's wake-up gone, the new kept")
+
     @mute_logger("odoo.addons.support_ticket.models.support_ticket_ack")
     def test_interrupted_job_redoes_only_what_was_not_committed(self):
         ids = self._queue(30, "interrupted")
