@@ -242,9 +242,7 @@ class TestSupportAcknowledgementJobs(TransactionCase):
         # yet): the tickets committed meanwhile add their own wake-up
         with self.registry.cursor() as job_cr:
             cron_id = api.Environment(job_cr, SUPERUSER_ID, {}).ref(ACK_CRON).id
-            job_cr.execute(
-                "DELETE FROM ir_cron_trigger WHERE cron_id = %s", [cron_id]
-            )
+            job_cr.execute("DELETE FROM ir_cron_trigger WHERE cron_id = %s", [cron_id])
             self._queue(1, "wake-4")
         self.assertEqual(self._wake_ups(), 1, "the run's wake-up gone, the new kept")
 
