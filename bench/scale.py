@@ -93,6 +93,8 @@ def prepare(args):
                 }
             )
         templates = _template_tickets(env, customers[0])
+        # their computed columns in the table before they are copied
+        env.flush_all()
         print(f"{len(customers):,} customers, {len(templates)} template tickets")
 
         # the million: copies of the templates, spread over the customers
@@ -133,7 +135,9 @@ def prepare(args):
             )
             cr.commit()
             print(f"  {first + size:,} tickets ({time.perf_counter() - start:.0f} s)")
-        # each portal customer gets 20 tickets of their own
+        # each portal customer gets 20 tickets of their own, taken from
+        # customers that have some (every tenth ticket is the large one's)
+        sources = [c for i, c in enumerate(customers) if i and i % 10]
         for index, user in enumerate(portal_users):
             env.execute_query(
                 SQL(
@@ -141,7 +145,7 @@ def prepare(args):
                     "(SELECT id FROM support_ticket WHERE partner_id = %s "
                     "ORDER BY id LIMIT 20)",
                     user.partner_id.id,
-                    customers[1 + index % (len(customers) - 1)].id,
+                    sources[index % len(sources)].id,
                 )
             )
         # the creator follows each ticket, as mail.thread does
@@ -379,7 +383,8 @@ def web_client_calls(client, big_customer_id, search_filters):
                 domain=search_filters.get("default", []),
                 specification=LIST_SPEC,
                 limit=80,
-                order="priority_sequence desc, id desc",
+                # what the list sends when its Priority column is clicked
+                order="priority_id desc",
                 count_limit=10001,
             ),
         ),
@@ -411,8 +416,9 @@ def web_client_calls(client, big_customer_id, search_filters):
                 "res.partner",
                 "web_read",
                 [big_customer_id],
+                # the tab of the customer form (views/res_partner_views.xml)
                 specification={
-                    "support_ticket_ids": {
+                    "support_ticket_recent_ids": {
                         "fields": LIST_SPEC,
                         "limit": 40,
                         "order": "",

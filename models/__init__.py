@@ -42,3 +42,4 @@ from . import res_config_settings
 from . import res_partner
 from . import res_users
 from . import sale_order
+from . import support_ticket_group

@@ -38,7 +38,7 @@ class SupportTicket(models.Model):
         "res.partner",
         string="Customer",
         tracking=True,
-        index="btree_not_null",
+        # indexed with the company: _partner_company_idx
         check_company=True,
     )
     partner_email = fields.Char(related="partner_id.email", string="Customer email")
@@ -145,7 +145,10 @@ class SupportTicket(models.Model):
     )
     priority_icon = fields.Char(related="priority_id.icon", string="Priority icon")
     priority_sequence = fields.Integer(
-        related="priority_id.sequence", store=True, string="Priority order", index=True
+        related="priority_id.sequence",
+        store=True,
+        string="Priority order",
+        # indexed with the priority and the id: _priority_order_idx
     )
     partner_phone = fields.Char(related="partner_id.phone", string="Customer phone")
 

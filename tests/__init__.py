@@ -29,9 +29,11 @@ from . import test_support_answer
 from . import test_support_answer_portal
 from . import test_support_channel
 from . import test_support_sla
+from . import test_support_sla_concurrency
 from . import test_support_assignment
 from . import test_support_autoclose
 from . import test_support_overview
 from . import test_support_api
 from . import test_support_acknowledgement
 from . import test_support_access_plan
+from . import test_support_scale_plan
