@@ -16,7 +16,7 @@ NOW = datetime(2026, 3, 11, 12, 0)
 # queries of the overview, whatever the number of tickets
 # the grouped counts join no catalog: the order of areas and states is read
 # from them (support_ticket_group.py), one query more than a join
-QUERIES = 14
+QUERIES = 13
 
 
 def figures(overview):
