@@ -17,7 +17,12 @@ of the slowest call's slowest query.
 ``portal`` runs ``--portal-customers`` concurrent portal customers, each
 looping over their ticket list, a ticket page and a reply, and prints the
 latency of each kind of request, the errors, and whether every reply that got
-a success response is in the database afterwards.
+a success response is in the database afterwards. Like people, each customer
+reads a page before the next request: a pause of ``--portal-think`` seconds on
+average (half to one and a half times it, at random; the customers also start
+at random moments within one pause). ``--portal-think 0`` sends each request
+as soon as the previous one returned: the server's throughput when saturated,
+where latency is the number of customers divided by that throughput.
 """
 
 import argparse
@@ -547,9 +552,17 @@ def portal(args):
 
     def customer(login):
         client = Client(args.url)
+        think = random.Random(login)
+
+        def pause():
+            if args.portal_think:
+                time.sleep(args.portal_think * think.uniform(0.5, 1.5))
+
         try:
             client.login(args.database, login, PORTAL_PASSWORD)
             barrier.wait(timeout=120)
+            if args.portal_think:
+                time.sleep(args.portal_think * think.random())
             for loop in range(args.portal_loops):
                 start = time.perf_counter()
                 status, page = client.get("/my/tickets")
@@ -558,11 +571,13 @@ def portal(args):
                 if status != 200 or not ids:
                     raise RuntimeError(f"{login}: /my/tickets gave {status}")
                 ticket_id = random.choice(ids)
+                pause()
                 start = time.perf_counter()
                 status, page = client.get(f"/my/tickets/{ticket_id}")
                 elapsed_ticket = time.perf_counter() - start
                 token = re.search(r'name="csrf_token" value="([^"]+)"', page)
                 text = f"Reply {loop} of {login} at {time.time():.6f}"
+                pause()
                 start = time.perf_counter()
                 status, _page = client.post(
                     f"/my/tickets/{ticket_id}/reply",
@@ -571,6 +586,7 @@ def portal(args):
                 elapsed_reply = time.perf_counter() - start
                 if status != 200:
                     raise RuntimeError(f"{login}: reply gave {status}")
+                pause()
                 with lock:
                     timings["list"].append(elapsed * 1000)
                     timings["ticket"].append(elapsed_ticket * 1000)
@@ -589,7 +605,8 @@ def portal(args):
     elapsed = time.perf_counter() - start
     requests = sum(len(v) for v in timings.values())
     print(
-        f"{len(logins)} concurrent portal customers, {requests} requests in "
+        f"{len(logins)} concurrent portal customers (pauses of {args.portal_think} s "
+        f"on average), {requests} requests in "
         f"{elapsed:.1f} s ({requests / elapsed:.1f} requests/s), {len(errors)} errors"
     )
     for kind, values in timings.items():
@@ -624,6 +641,7 @@ def main():
     parser.add_argument("--customers", type=int, default=5000)
     parser.add_argument("--portal-customers", type=int, default=50)
     parser.add_argument("--portal-loops", type=int, default=5)
+    parser.add_argument("--portal-think", type=float, default=2.0)
     parser.add_argument("--calls", type=int, default=20)
     args = parser.parse_args()
     config.parse_config(["-c", args.config, "-d", args.database, "--log-level=warn"])
