@@ -1,4 +1,8 @@
+from unittest.mock import patch
+
+from odoo import SUPERUSER_ID, api
 from odoo.fields import Command
+from odoo.modules.registry import DummyRLock, Registry
 from odoo.tests import TransactionCase, new_test_user
 
 
@@ -97,3 +101,25 @@ class SupportTicketCommon(TransactionCase):
     def _create_ticket(cls, user=None, **values):
         env = cls.env(user=user) if user else cls.env
         return env["support.ticket"].create({"name": "Printer on fire", **values})
+
+
+class CommittedDataCase(TransactionCase):
+    """Scenarios on committed data, each transaction on a cursor of its own
+    (threads, as workers of a server run them); each class deletes what it
+    committed afterwards."""
+
+    @classmethod
+    def _committed(cls, func, uid=SUPERUSER_ID):
+        """``func(env)`` in a transaction of its own, committed."""
+        with cls.registry.cursor() as cr:
+            env = api.Environment(cr, uid, {"no_reset_password": True})
+            result = func(env)
+            env.flush_all()
+        return result
+
+    def setUp(self):
+        super().setUp()
+        # the test runner holds the registry's lock while it runs the tests:
+        # let the other threads (and the HTTP server's) reach the registry,
+        # as HttpCase does
+        self.startPatcher(patch.object(Registry, "_lock", DummyRLock()))

@@ -4,8 +4,7 @@ import threading
 from unittest.mock import patch
 
 from odoo import SUPERUSER_ID, api
-from odoo.modules.registry import DummyRLock, Registry
-from odoo.tests import TransactionCase, tagged, users
+from odoo.tests import tagged, users
 from odoo.tools import mute_logger
 
 from odoo.addons.support_ticket.models.support_ticket_ack import ACK_CRON
@@ -13,6 +12,7 @@ from odoo.addons.support_ticket.models.support_ticket_notify import (
     SupportTicket as NotifyTicket,
 )
 
+from .common import CommittedDataCase
 from .mail_common import SupportMailCommon
 
 
@@ -140,7 +140,7 @@ class TestSupportAcknowledgement(SupportMailCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestSupportAcknowledgementJobs(TransactionCase):
+class TestSupportAcknowledgementJobs(CommittedDataCase):
     """The job on committed data, in transactions of its own, as cron workers
     run it: committed batches are not redone after an interruption, and two
     jobs at once share the queue."""
@@ -152,14 +152,6 @@ class TestSupportAcknowledgementJobs(TransactionCase):
         cls.addClassCleanup(cls._committed, cls._drop)
 
     @classmethod
-    def _committed(cls, func):
-        with cls.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            result = func(env)
-            env.flush_all()
-        return result
-
-    @classmethod
     def _drop(cls, env):
         tickets = env["support.ticket"].browse(cls.created).exists()
         partners = tickets.partner_id
@@ -168,11 +160,6 @@ class TestSupportAcknowledgementJobs(TransactionCase):
         ).unlink()
         tickets.unlink()
         partners.unlink()
-
-    def setUp(self):
-        super().setUp()
-        # the test holds the registry's lock: let the workers' cursors open
-        self.startPatcher(patch.object(Registry, "_lock", DummyRLock()))
 
     def _queue(self, count, tag):
         def create(env):

@@ -10,9 +10,9 @@ from freezegun import freeze_time
 
 from odoo import SUPERUSER_ID, api, fields
 from odoo.fields import Command
-from odoo.modules.registry import DummyRLock, Registry
-from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tests import new_test_user, tagged
 
+from .common import CommittedDataCase
 from .mail_common import SupportMailCommon
 
 _logger = logging.getLogger(__name__)
@@ -274,7 +274,7 @@ class TestSupportAutoclose(SupportMailCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestSupportAutocloseConcurrency(TransactionCase):
+class TestSupportAutocloseConcurrency(CommittedDataCase):
     """The jobs on several workers at once: each in a thread with its own
     cursor and transaction, on committed data (deleted afterwards)."""
 
@@ -283,14 +283,6 @@ class TestSupportAutocloseConcurrency(TransactionCase):
         super().setUpClass()
         cls.ids = cls._committed(cls._create_fixture)
         cls.addClassCleanup(cls._committed, cls._drop_fixture)
-
-    @classmethod
-    def _committed(cls, func):
-        with cls.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {"no_reset_password": True})
-            result = func(env)
-            env.flush_all()
-        return result
 
     @classmethod
     def _create_fixture(cls, env):
@@ -327,11 +319,6 @@ class TestSupportAutocloseConcurrency(TransactionCase):
         partners = user.partner_id | env["res.partner"].browse(cls.ids["customer"])
         user.unlink()
         partners.unlink()
-
-    def setUp(self):
-        super().setUp()
-        # let the threads reach the registry, as HttpCase does
-        self.startPatcher(patch.object(Registry, "_lock", DummyRLock()))
 
     def _new_tickets(self, stage_xmlid, count):
         def create(env):

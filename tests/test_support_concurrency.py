@@ -14,11 +14,11 @@ import requests
 import odoo
 from odoo import SUPERUSER_ID, api
 from odoo.fields import Command
-from odoo.modules.registry import DummyRLock, Registry
 from odoo.service.model import retrying
-from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
+from .common import CommittedDataCase
 from .test_support_portal import PDF, PNG
 
 _logger = logging.getLogger(__name__)
@@ -61,7 +61,7 @@ class Interleave:
 
 
 @tagged("post_install", "-at_install")
-class TestSupportConcurrency(TransactionCase):
+class TestSupportConcurrency(CommittedDataCase):
     """Each scenario runs on committed data, in transactions of their own
     (threads with their own cursors, and real HTTP requests to the server the
     test run starts), then its data is deleted."""
@@ -71,14 +71,6 @@ class TestSupportConcurrency(TransactionCase):
         super().setUpClass()
         cls.ids = cls._committed(cls._create_fixture)
         cls.addClassCleanup(cls._committed, cls._drop_fixture)
-
-    @classmethod
-    def _committed(cls, func, uid=SUPERUSER_ID):
-        with cls.registry.cursor() as cr:
-            env = api.Environment(cr, uid, {"no_reset_password": True})
-            result = func(env)
-            env.flush_all()
-        return result
 
     @classmethod
     def _create_fixture(cls, env):
@@ -122,13 +114,6 @@ class TestSupportConcurrency(TransactionCase):
         partners |= users.partner_id
         users.unlink()
         partners.exists().unlink()
-
-    def setUp(self):
-        super().setUp()
-        # the test runner holds the registry's lock while it runs the tests:
-        # let the other threads (and the HTTP server's) reach the registry,
-        # as HttpCase does
-        self.startPatcher(patch.object(Registry, "_lock", DummyRLock()))
 
     def _new_ticket(self, **values):
         def create(env):

@@ -6,16 +6,17 @@ from unittest.mock import patch
 
 from odoo import SUPERUSER_ID, api
 from odoo.fields import Command
-from odoo.modules.registry import DummyRLock, Registry
-from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tests import new_test_user, tagged
 from odoo.tools import SQL
+
+from .common import CommittedDataCase
 
 _logger = logging.getLogger(__name__)
 TIMEOUT = 20
 
 
 @tagged("post_install", "-at_install")
-class TestSupportSlaConcurrency(TransactionCase):
+class TestSupportSlaConcurrency(CommittedDataCase):
     """Each job in a thread with its own cursor and transaction, on committed
     data (deleted afterwards), as cron workers run it."""
 
@@ -24,14 +25,6 @@ class TestSupportSlaConcurrency(TransactionCase):
         super().setUpClass()
         cls.ids = cls._committed(cls._create_fixture)
         cls.addClassCleanup(cls._committed, cls._drop_fixture)
-
-    @classmethod
-    def _committed(cls, func):
-        with cls.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {"no_reset_password": True})
-            result = func(env)
-            env.flush_all()
-        return result
 
     @classmethod
     def _create_fixture(cls, env):
@@ -67,11 +60,6 @@ class TestSupportSlaConcurrency(TransactionCase):
         partner = user.partner_id
         user.unlink()
         partner.unlink()
-
-    def setUp(self):
-        super().setUp()
-        # let the threads reach the registry, as HttpCase does
-        self.startPatcher(patch.object(Registry, "_lock", DummyRLock()))
 
     def _late_tickets(self, count):
         """Tickets opened ten days ago, their response and resolution missed."""
