@@ -29,6 +29,7 @@ from . import test_support_answer
 from . import test_support_answer_portal
 from . import test_support_channel
 from . import test_support_sla
+from . import test_support_sla_jobs
 from . import test_support_sla_concurrency
 from . import test_support_assignment
 from . import test_support_autoclose
