@@ -27,10 +27,8 @@ where latency is the number of customers divided by that throughput.
 
 import argparse
 import json
-import random
 import re
 import statistics
-import threading
 import time
 import urllib.parse
 import urllib.request
@@ -537,135 +535,6 @@ class InProcessClient:
         return getattr(self.env[model], method)(*args, **kwargs)
 
 
-# ------------------------------------------------------------------
-# portal load
-# ------------------------------------------------------------------
-
-
-def _portal_sessions(args, logins):
-    """A logged-in session per customer, before the load starts: signing in
-    (hashing a password) is not what is measured. Four at a time, each tried
-    up to three times."""
-    clients = {}
-    lock = threading.Lock()
-    queue = list(logins)
-
-    def sign_in():
-        while True:
-            with lock:
-                if not queue:
-                    return
-                login = queue.pop()
-            client = Client(args.url)
-            for attempt in range(3):
-                try:
-                    client.login(args.database, login, PORTAL_PASSWORD)
-                    break
-                except OSError:
-                    if attempt == 2:
-                        raise
-                    time.sleep(1)
-            with lock:
-                clients[login] = client
-
-    threads = [threading.Thread(target=sign_in) for _i in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    missing = set(logins) - set(clients)
-    if missing:
-        raise SystemExit(f"could not sign in: {', '.join(sorted(missing))}")
-    return clients
-
-
-def portal(args):
-    logins = [f"scale_portal_{i:03d}" for i in range(args.portal_customers)]
-    timings = {"list": [], "ticket": [], "reply": []}
-    errors = []
-    replies = []
-    lock = threading.Lock()
-    clients = _portal_sessions(args, logins)
-
-    def customer(login):
-        client = clients[login]
-        think = random.Random(login)
-
-        def pause():
-            if args.portal_think:
-                time.sleep(args.portal_think * think.uniform(0.5, 1.5))
-
-        try:
-            if args.portal_think:
-                time.sleep(args.portal_think * think.random())
-            for loop in range(args.portal_loops):
-                start = time.perf_counter()
-                status, page = client.get("/my/tickets")
-                elapsed = time.perf_counter() - start
-                ids = re.findall(r'href="/my/tickets/(\d+)', page)
-                if status != 200 or not ids:
-                    raise RuntimeError(f"{login}: /my/tickets gave {status}")
-                ticket_id = random.choice(ids)
-                pause()
-                start = time.perf_counter()
-                status, page = client.get(f"/my/tickets/{ticket_id}")
-                elapsed_ticket = time.perf_counter() - start
-                token = re.search(r'name="csrf_token" value="([^"]+)"', page)
-                text = f"Reply {loop} of {login} at {time.time():.6f}"
-                pause()
-                start = time.perf_counter()
-                status, _page = client.post(
-                    f"/my/tickets/{ticket_id}/reply",
-                    {"csrf_token": token.group(1) if token else "", "body": text},
-                )
-                elapsed_reply = time.perf_counter() - start
-                if status != 200:
-                    raise RuntimeError(f"{login}: reply gave {status}")
-                pause()
-                with lock:
-                    timings["list"].append(elapsed * 1000)
-                    timings["ticket"].append(elapsed_ticket * 1000)
-                    timings["reply"].append(elapsed_reply * 1000)
-                    replies.append(text)
-        except Exception as error:  # noqa: BLE001 - reported below
-            with lock:
-                errors.append(f"{login}: {error}")
-
-    threads = [threading.Thread(target=customer, args=(login,)) for login in logins]
-    start = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - start
-    requests = sum(len(v) for v in timings.values())
-    print(
-        f"{len(logins)} concurrent portal customers (pauses of {args.portal_think} s "
-        f"on average), {requests} requests in "
-        f"{elapsed:.1f} s ({requests / elapsed:.1f} requests/s), {len(errors)} errors"
-    )
-    for kind, values in timings.items():
-        if values:
-            print(
-                f"  {kind:8} median {statistics.median(values):7.1f} ms, "
-                f"p95 {percentile(values, 95):7.1f} ms ({len(values)} requests)"
-            )
-    for error in errors[:10]:
-        print(f"  error: {error}")
-    registry = Registry(args.database)
-    with registry.cursor() as cr:
-        env = api.Environment(cr, SUPERUSER_ID, {})
-        found = 0
-        for text in replies:
-            found += bool(
-                env["support.ticket.reply"].search_count(
-                    [("body", "ilike", text)], limit=1
-                )
-            )
-    print(f"replies acknowledged: {len(replies)}, present afterwards: {found}")
-    return 0 if found == len(replies) and not errors else 1
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("command", choices=["prepare", "measure", "portal"])
@@ -680,9 +549,11 @@ def main():
     parser.add_argument("--calls", type=int, default=20)
     args = parser.parse_args()
     config.parse_config(["-c", args.config, "-d", args.database, "--log-level=warn"])
-    return {"prepare": prepare, "measure": measure, "portal": portal}[args.command](
-        args
-    ) or 0
+    if args.command == "portal":
+        from scale_portal import portal  # noqa: PLC0415 - the portal load, its own file
+
+        return portal(args)
+    return {"prepare": prepare, "measure": measure}[args.command](args) or 0
 
 
 if __name__ == "__main__":
