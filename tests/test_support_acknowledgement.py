@@ -75,14 +75,15 @@ class TestSupportAcknowledgement(SupportMailCommon):
     def test_one_trigger_per_transaction(self):
         Trigger = self.env["ir.cron.trigger"].sudo()
         cron = self.env.ref(ACK_CRON)
-        before = Trigger.search_count([("cron_id", "=", cron.id)])
+        # no wake-up due yet (one would serve these tickets too)
+        Trigger.search([("cron_id", "=", cron.id)]).unlink()
         for i in range(5):
             self._create_ticket(name=f"Trigger {i}", partner_id=self.customer.id)
         self.env["support.ticket"].create(
             [{"name": f"Batch {i}", "partner_id": self.customer.id} for i in range(5)]
         )
         self.env.cr.flush()
-        self.assertEqual(Trigger.search_count([("cron_id", "=", cron.id)]), before + 1)
+        self.assertEqual(Trigger.search_count([("cron_id", "=", cron.id)]), 1)
 
     def test_automatic_email_is_not_acknowledged(self):
         ticket = self.process(
