@@ -78,6 +78,32 @@ class TestSupportCatalog(SupportTicketCommon):
         self.assertEqual(ticket.stage_id, other_default)
         self.assertEqual(ticket.company_id, self.other_company)
 
+    def test_company_check_in_batch(self):
+        """Tickets created or changed together are checked once per distinct
+        company and linked values: a ticket whose value belongs to another
+        company is refused wherever it stands in the batch."""
+        elsewhere = self.env["support.priority"].create(
+            {"name": "Elsewhere urgent", "company_id": self.other_company.id}
+        )
+        Ticket = self.env["support.ticket"]
+        values = [
+            {"name": f"Batch {i}", "partner_id": self.customer.id} for i in range(5)
+        ]
+        for position in (0, 2, 4):
+            batch = [dict(vals) for vals in values]
+            batch[position]["priority_id"] = elsewhere.id
+            with self.assertRaisesRegex(UserError, "belongs to another company"):
+                with self.env.cr.savepoint():
+                    Ticket.create(batch)
+        self.assertFalse(Ticket.search([("name", "=like", "Batch %")]))
+        tickets = Ticket.create(values)
+        self.assertEqual(len(tickets), 5)
+        with self.assertRaisesRegex(UserError, "belongs to another company"):
+            with self.env.cr.savepoint():
+                tickets.write({"priority_id": elsewhere.id})
+        tickets.write({"priority_id": self.priority_urgent.id})
+        self.assertEqual(tickets.priority_id, self.priority_urgent)
+
     def test_delete_used_value_refused(self):
         self._create_ticket(
             priority_id=self.priority_urgent.id, category_id=self.category_question.id
