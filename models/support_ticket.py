@@ -5,6 +5,12 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 TICKET_SEQUENCE_CODE = "support.ticket"
+# Odoo's company rules that allow a linked record without a company or of the
+# record's own company (and its parents)
+DEFAULT_COMPANY_RULES = (
+    models.BaseModel._check_company_domain,
+    models.check_company_domain_parent_of,
+)
 ORIGINS = [("manual", "Manual"), ("email", "Email"), ("portal", "Portal")]
 
 
@@ -361,14 +367,14 @@ class SupportTicket(models.Model):
         return vals_list
 
     def _check_company(self, fnames=None):
-        """Odoo checks the company of each record's linked records one record
-        at a time. Tickets created or changed together mostly share their
-        company, area, state, priority and category: the check of one ticket
-        holds for every ticket with the same company and the same linked
-        records, so each distinct combination is checked once (measured: 16%
-        of creating 600 tickets in one call, checked per ticket)."""
-        if len(self) < 2:
-            return super()._check_company(fnames)
+        """Odoo checks each record's linked records one record at a time,
+        each through a domain evaluated in Python, after reading the
+        company's parents. A ticket's linked records mostly have no company
+        or the ticket's own, which Odoo's rule always allows: those tickets
+        pass at once. The others are checked by Odoo once per distinct
+        company and linked records, as the result is the same for each.
+        (Measured: 16% of creating 600 tickets in one call, 12 ms of every
+        email opening a ticket.)"""
         if fnames is None or {"company_id", "company_ids"} & set(fnames):
             fnames = self._fields
         names = [
@@ -376,13 +382,40 @@ class SupportTicket(models.Model):
             for name in fnames
             if self._fields[name].relational and self._fields[name].check_company
         ]
+        if not names or any(self._fields[name].company_dependent for name in names):
+            return super()._check_company(fnames)
         representatives = {}
         for ticket in self.sudo():
-            key = (ticket.company_id.id, *(ticket[name]._ids for name in names))
+            linked = [ticket[name] for name in names]
+            if all(
+                self._support_allowed_in_company(ticket.company_id, records)
+                for records in linked
+            ):
+                continue
+            key = (ticket.company_id.id, *(records._ids for records in linked))
             representatives.setdefault(key, ticket.id)
+        if not representatives:
+            return None
         return super(
             SupportTicket, self.browse(list(representatives.values()))
         )._check_company(fnames)
+
+    @api.model
+    def _support_allowed_in_company(self, company, records):
+        """Whether Odoo's company rule surely allows linking ``records`` to a
+        record of ``company``, known from their company alone: they have no
+        company (shared) or this one. False means "check it the long way"."""
+        Model = type(records)
+        if "company_id" not in records._fields:
+            return not records
+        if records._name == "res.users":
+            # users are allowed by their companies, the main one among them
+            return all(user.company_id == company for user in records)
+        if Model._check_company_domain not in DEFAULT_COMPANY_RULES:
+            return not records
+        return all(
+            record.company_id in (company, company.browse()) for record in records
+        )
 
     # ------------------------------------------------------------
     # Actions

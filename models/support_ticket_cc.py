@@ -55,10 +55,13 @@ class SupportTicket(models.Model):
             partners = partners.sudo().search(
                 [("email_normalized", "in", list(all_emails))]
             )
+        # tickets without CC (most) are set together, in one assignment
+        self.filtered(lambda t: not emails_by_ticket[t]).cc_partner_ids = False
         for ticket, emails in emails_by_ticket.items():
-            ticket.cc_partner_ids = partners.filtered(
-                lambda p, e=emails: p.email_normalized in e
-            )
+            if emails:
+                ticket.cc_partner_ids = partners.filtered(
+                    lambda p, e=emails: p.email_normalized in e
+                )
 
     # ------------------------------------------------------------
     # The people of the ticket

@@ -123,11 +123,19 @@ class SupportTicket(models.Model):
             "is_auto_submitted": bool(msg_dict.get("support_auto_submitted")),
         }
         values.update(custom_values or {})
+        # what mail.thread.cc and mail.thread would add, the CC and the
+        # sender, without calling them: Odoo's generic message_new reads the
+        # description of every field of the model (fields_get) to learn
+        # whether it has a name, a tenth of the time of an email opening a
+        # ticket
+        values = {
+            "email_cc": ", ".join(
+                self._mail_cc_sanitized_raw_dict(msg_dict.get("cc")).values()
+            ),
+            **values,
+        }
         try:
-            # Odoo's message_new sets the sender from the email, unlabelled
-            ticket = super().message_new(
-                dict(msg_dict, email_from=values["email_from"]), custom_values=values
-            )
+            ticket = self.create(values)
         except Exception as error:
             # Odoo bounces the email through its alias: do not bounce it twice
             with contextlib.suppress(AttributeError):

@@ -115,7 +115,16 @@ class SupportTicket(models.Model):
         "sale_order_ids.transaction_ids.amount",
     )
     def _compute_quote(self):
-        for ticket in self:
+        # most tickets have no order (all new ones): their values are set
+        # together, one assignment per field instead of one per ticket
+        without = self.filtered(lambda t: not t.sale_order_ids)
+        without.sale_order_id = False
+        without.quote_currency_id = False
+        without.quote_amount_untaxed = 0.0
+        without.quote_state = "pending"
+        without.payment_state = "not_paid"
+        without.quote_paid_date = False
+        for ticket in self - without:
             orders = ticket.sale_order_ids.filtered(lambda o: o.state != "cancel")
             order = orders.sorted("id")[-1:]
             ticket.sale_order_id = order

@@ -1,4 +1,5 @@
 from odoo.exceptions import UserError
+from odoo.fields import Command
 from odoo.tests import Form, tagged, users
 
 from .common import SupportTicketCommon
@@ -103,6 +104,42 @@ class TestSupportCatalog(SupportTicketCommon):
                 tickets.write({"priority_id": elsewhere.id})
         tickets.write({"priority_id": self.priority_urgent.id})
         self.assertEqual(tickets.priority_id, self.priority_urgent)
+
+    def test_company_check_beyond_own_company(self):
+        """Linked records of another company than the ticket's own go through
+        Odoo's whole rule: a parent company's catalog values are not shared
+        with its branches, a user is allowed where they may work."""
+        branch = self.env["res.company"].create(
+            {"name": "Support branch", "parent_id": self.env.company.id}
+        )
+        parents_priority = self.env["support.priority"].create(
+            {"name": "Parent's urgent", "company_id": self.env.company.id}
+        )
+        with self.assertRaisesRegex(UserError, "belongs to another company"):
+            with self.env.cr.savepoint():
+                self.env["support.ticket"].with_company(branch).create(
+                    {
+                        "name": "In the branch",
+                        "company_id": branch.id,
+                        "priority_id": parents_priority.id,
+                    }
+                )
+        # a user whose main company is another one, allowed in this one
+        self.user_agent.write(
+            {
+                "company_ids": [Command.link(self.other_company.id)],
+                "company_id": self.other_company.id,
+            }
+        )
+        tickets = self.env["support.ticket"].create(
+            [{"name": f"Agent {i}", "user_id": self.user_agent.id} for i in range(3)]
+        )
+        self.assertEqual(tickets.user_id, self.user_agent)
+        # and one who may not work in it
+        self.user_agent.write({"company_ids": [Command.set(self.other_company.ids)]})
+        with self.assertRaisesRegex(UserError, "belongs to another company"):
+            with self.env.cr.savepoint():
+                tickets.write({"user_id": self.user_agent.id})
 
     def test_delete_used_value_refused(self):
         self._create_ticket(
