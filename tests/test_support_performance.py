@@ -67,7 +67,9 @@ class TestSupportPerformance(SupportTicketCommon):
         # the contract proposal, the last rating (rating.mixin) computed for
         # the batch, the search of its SLA, the insert of its first state
         # interval and its "Ticket opened" message; its acknowledgement is
-        # queued (a wake-up of its job, when the transaction commits)
+        # queued (a wake-up of its job, when the transaction commits). The
+        # company check reads no company: the linked values have none or the
+        # ticket's
         with self.assertQueryCount(st_agent=27):
             self.env["support.ticket"].create(self._vals(1))
 
@@ -115,6 +117,21 @@ class TestSupportMailPerformance(SupportMailCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.user_agent.notification_type = "email"
+
+    @warmup
+    def test_process_one_new_ticket(self):
+        """An email opening a ticket, from a known sender: the routing (loop
+        detection, aliases, the sender's contact), the ticket (as above) and
+        the email posted on it."""
+        self.env["mail.thread"].message_process(
+            False, self.build_email(subject="Scanner 0 offline")
+        )
+        email = self.build_email(subject="Scanner 1 offline")
+        with self.assertQueryCount(__system__=36):
+            self.env["mail.thread"].message_process(False, email)
+        self.assertEqual(
+            self.env["support.ticket"].search_count([("name", "like", "Scanner %")]), 2
+        )
 
     @warmup
     def test_process_one_answer(self):
