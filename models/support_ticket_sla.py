@@ -403,27 +403,23 @@ class SupportTicket(models.Model):
         then warn the assignee and the area's leader of each target that
         reached its warning or its deadline, once per target and kind.
 
-        The tickets are locked (``SKIP LOCKED``), so that several workers
-        running the job share them out, and what was sent is stored: running
-        it again sends nothing more.
+        The batch is the first due tickets that no other worker holds
+        (``SKIP LOCKED``), so that several workers running the job share them
+        out, and what was sent is stored: running it again sends nothing more.
 
         :return: ``(tickets processed, tickets still due)``
         """
         now = fields.Datetime.now()
         Ticket = self.sudo().with_context(active_test=False)
-        tickets = Ticket.search(
+        self.env.flush_all()
+        query = Ticket._search(
             [("sla_check_date", "<=", now)], order="sla_check_date, id", limit=limit
         )
-        if not tickets:
-            return 0, 0
-        self.env.flush_all()
         rows = self.env.execute_query(
-            SQL(
-                "SELECT id FROM support_ticket WHERE id IN %s "
-                "FOR NO KEY UPDATE SKIP LOCKED",
-                tuple(tickets.ids),
-            )
+            SQL("%s FOR NO KEY UPDATE SKIP LOCKED", query.select())
         )
+        if not rows:
+            return 0, 0
         tickets = Ticket.browse(sorted(row[0] for row in rows))
         tickets._sla_recompute()
         due = []
