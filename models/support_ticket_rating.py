@@ -35,6 +35,14 @@ class SupportTicket(models.Model):
     # Rating configuration (rating.mixin)
     # ------------------------------------------------------------
 
+    def _compute_rating_last_value(self):
+        # rating.mixin reads the last rating in SQL for every ticket; tickets
+        # without ratings (all new ones: Odoo caches their ratings as none)
+        # need no query
+        unrated = self.filtered(lambda ticket: not ticket.rating_ids)
+        unrated.rating_last_value = 0
+        return super(SupportTicket, self - unrated)._compute_rating_last_value()
+
     def _rating_get_parent_field_name(self):
         return "team_id"
 

@@ -64,13 +64,13 @@ class TestSupportPerformance(SupportTicketCommon):
     @users("st_agent")
     @warmup
     def test_create_one_ticket(self):
-        # the contract proposal, the last rating (rating.mixin) computed for
-        # the batch, the search of its SLA, the insert of its first state
-        # interval and its "Ticket opened" message; its acknowledgement is
-        # queued (a wake-up of its job, when the transaction commits). The
-        # company check reads no company: the linked values have none or the
-        # ticket's
-        with self.assertQueryCount(st_agent=27):
+        # the contract proposal, the search of its SLA, the insert of its
+        # first state interval and its "Ticket opened" message; its
+        # acknowledgement is queued (a wake-up of its job, when the
+        # transaction commits). The company check reads no company (the
+        # linked values have none or the ticket's) and a new ticket's last
+        # rating is known without a query
+        with self.assertQueryCount(st_agent=26):
             self.env["support.ticket"].create(self._vals(1))
 
     @users("st_agent")
