@@ -51,6 +51,14 @@ class SupportTicket(models.Model):
                 status = "in_progress"
             ticket.portal_status = status
 
+    def _portal_status_label(self):
+        """The status shown to the customer, in their language: what
+        ``t-field`` shows, without describing the whole field on every row of
+        a portal page."""
+        self.ensure_one()
+        labels = dict(self._fields["portal_status"]._description_selection(self.env))
+        return labels.get(self.portal_status, "")
+
     # ------------------------------------------------------------
     # Portal settings
     # ------------------------------------------------------------

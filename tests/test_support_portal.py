@@ -152,6 +152,18 @@ class TestSupportPortal(SupportPortalCommon):
         self.authenticate("cesar", "cesar")
         self.assertIn(self.ticket.code, self.url_open("/my/tickets").text)
 
+    def test_status_in_the_customers_language(self):
+        self.env["res.lang"]._activate_lang("es_ES")
+        self.env["ir.module.module"]._load_module_terms(
+            ["support_ticket"], ["es_ES"], overwrite=True
+        )
+        self.user_carla.lang = "es_ES"
+        self.authenticate("carla", "carla")
+        for url in ("/my/tickets", self.ticket.access_url):
+            page = self.url_open(url).text
+            self.assertIn(">En curso</span>", page.replace("\n", "").replace("  ", ""))
+            self.assertNotIn("Ongoing", page)
+
     def test_list_filters_search_sort_and_pages(self):
         Ticket = self.env["support.ticket"].with_context(tracking_disable=True)
         tickets = Ticket.create(
