@@ -5,8 +5,8 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 TICKET_SEQUENCE_CODE = "support.ticket"
-# Odoo's company rules that allow a linked record without a company or of the
-# record's own company (and its parents)
+# Odoo's company rules that always allow a linked record without a company or
+# of the record's own company
 DEFAULT_COMPANY_RULES = (
     models.BaseModel._check_company_domain,
     models.check_company_domain_parent_of,
@@ -368,8 +368,7 @@ class SupportTicket(models.Model):
 
     def _check_company(self, fnames=None):
         """Odoo checks each record's linked records one record at a time,
-        each through a domain evaluated in Python, after reading the
-        company's parents. A ticket's linked records mostly have no company
+        each through a domain evaluated in Python. A ticket's linked records mostly have no company
         or the ticket's own, which Odoo's rule always allows: those tickets
         pass at once. The others are checked by Odoo once per distinct
         company and linked records, as the result is the same for each.
