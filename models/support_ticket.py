@@ -368,10 +368,11 @@ class SupportTicket(models.Model):
 
     def _check_company(self, fnames=None):
         """Odoo checks each record's linked records one record at a time,
-        each through a domain evaluated in Python. A ticket's linked records mostly have no company
-        or the ticket's own, which Odoo's rule always allows: those tickets
-        pass at once. The others are checked by Odoo once per distinct
-        company and linked records, as the result is the same for each.
+        each through a domain evaluated in Python. A ticket's linked records
+        mostly have no company or the ticket's own, which Odoo's rule always
+        allows: those tickets pass at once. The others are checked by Odoo
+        once per distinct company and linked records, as the result is the
+        same for each.
         (Measured: 16% of creating 600 tickets in one call, 12 ms of every
         email opening a ticket.)"""
         if fnames is None or {"company_id", "company_ids"} & set(fnames):
