@@ -7,6 +7,7 @@ from . import test_support_i18n
 from . import test_support_mail_gateway
 from . import test_support_mail_outgoing
 from . import test_support_portal
+from . import test_support_portal_visitor
 from . import test_support_portal_ui
 from . import test_support_display
 from . import test_support_readme

@@ -10,7 +10,7 @@ from odoo.tests import new_test_user, tagged
 from odoo.tests.common import get_db_name
 from odoo.tools import mute_logger
 
-from .test_support_portal import PDF, PNG, SupportPortalCommon
+from .portal_common import PDF, PNG, SupportPortalCommon
 
 _logger = logging.getLogger(__name__)
 

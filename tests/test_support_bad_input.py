@@ -8,7 +8,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from .test_support_portal import PDF, PNG, SupportPortalCommon
+from .portal_common import PDF, PNG, SupportPortalCommon
 
 # a minimal Windows executable: DOS header pointing to a PE header
 EXE = (

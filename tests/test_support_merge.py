@@ -4,7 +4,7 @@ from odoo.tools import mute_logger
 
 from .common import SupportTicketCommon
 from .mail_common import SupportMailCommon
-from .test_support_portal import SupportPortalCommon
+from .portal_common import SupportPortalCommon
 
 
 @tagged("post_install", "-at_install")

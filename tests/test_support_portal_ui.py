@@ -3,7 +3,7 @@ import re
 from odoo.fields import Command
 from odoo.tests import tagged
 
-from .test_support_portal import SupportPortalCommon
+from .portal_common import SupportPortalCommon
 
 
 @tagged("post_install", "-at_install")

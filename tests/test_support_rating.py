@@ -8,7 +8,7 @@ from odoo.tools import mute_logger
 from odoo.tools.safe_eval import safe_eval
 
 from .mail_common import SupportMailCommon
-from .test_support_portal import SupportPortalCommon
+from .portal_common import SupportPortalCommon
 
 RATING_SUBJECT = "How did we do?"
 
