@@ -135,11 +135,25 @@ class TestSupportCatalog(SupportTicketCommon):
             [{"name": f"Agent {i}", "user_id": self.user_agent.id} for i in range(3)]
         )
         self.assertEqual(tickets.user_id, self.user_agent)
-        # and one who may not work in it
-        self.user_agent.write({"company_ids": [Command.set(self.other_company.ids)]})
+        # and one who may not work in it, also when a ticket of the same batch
+        # has a user of another main company who may
+        self.user_agent2.write(
+            {
+                "company_ids": [Command.set(self.other_company.ids)],
+                "company_id": self.other_company.id,
+            }
+        )
         with self.assertRaisesRegex(UserError, "belongs to another company"):
             with self.env.cr.savepoint():
-                tickets.write({"user_id": self.user_agent.id})
+                self.env["support.ticket"].create(
+                    [
+                        {"name": "Allowed", "user_id": self.user_agent.id},
+                        {"name": "Refused", "user_id": self.user_agent2.id},
+                    ]
+                )
+        with self.assertRaisesRegex(UserError, "belongs to another company"):
+            with self.env.cr.savepoint():
+                tickets.write({"user_id": self.user_agent2.id})
 
     def test_delete_used_value_refused(self):
         self._create_ticket(
