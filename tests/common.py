@@ -109,6 +109,22 @@ class CommittedDataCase(TransactionCase):
     committed afterwards."""
 
     @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # the records the class shares, committed once, deleted after its tests
+        cls.ids = cls._committed(cls._create_fixture)
+        cls.addClassCleanup(cls._committed, cls._drop_fixture)
+
+    @classmethod
+    def _create_fixture(cls, env):
+        """Commit what the class's tests share; return their ids."""
+        return {}
+
+    @classmethod
+    def _drop_fixture(cls, env):
+        """Delete what :meth:`_create_fixture` and the tests committed."""
+
+    @classmethod
     def _committed(cls, func, uid=SUPERUSER_ID):
         """``func(env)`` in a transaction of its own, committed."""
         with cls.registry.cursor() as cr:

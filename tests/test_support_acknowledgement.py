@@ -147,14 +147,12 @@ class TestSupportAcknowledgementJobs(CommittedDataCase):
     jobs at once share the queue."""
 
     @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.created = []
-        cls.addClassCleanup(cls._committed, cls._drop)
+    def _create_fixture(cls, env):
+        return {"tickets": []}
 
     @classmethod
-    def _drop(cls, env):
-        tickets = env["support.ticket"].browse(cls.created).exists()
+    def _drop_fixture(cls, env):
+        tickets = env["support.ticket"].browse(cls.ids["tickets"]).exists()
         partners = tickets.partner_id
         env["mail.mail"].search(
             [("model", "=", "support.ticket"), ("res_id", "in", tickets.ids)]
@@ -177,7 +175,7 @@ class TestSupportAcknowledgementJobs(CommittedDataCase):
             return tickets.ids
 
         ids = self._committed(create)
-        type(self).created += ids
+        self.ids["tickets"].extend(ids)
         return ids
 
     def _acks_by_ticket(self, ids):

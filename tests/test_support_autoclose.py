@@ -279,12 +279,6 @@ class TestSupportAutocloseConcurrency(CommittedDataCase):
     cursor and transaction, on committed data (deleted afterwards)."""
 
     @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.ids = cls._committed(cls._create_fixture)
-        cls.addClassCleanup(cls._committed, cls._drop_fixture)
-
-    @classmethod
     def _create_fixture(cls, env):
         agent = new_test_user(
             env,

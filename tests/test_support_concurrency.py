@@ -67,12 +67,6 @@ class TestSupportConcurrency(CommittedDataCase):
     test run starts), then its data is deleted."""
 
     @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.ids = cls._committed(cls._create_fixture)
-        cls.addClassCleanup(cls._committed, cls._drop_fixture)
-
-    @classmethod
     def _create_fixture(cls, env):
         env["ir.config_parameter"].set_param("auth_password_policy.minlength", 4)
         agents = [

@@ -21,12 +21,6 @@ class TestSupportSlaConcurrency(CommittedDataCase):
     data (deleted afterwards), as cron workers run it."""
 
     @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.ids = cls._committed(cls._create_fixture)
-        cls.addClassCleanup(cls._committed, cls._drop_fixture)
-
-    @classmethod
     def _create_fixture(cls, env):
         agent = new_test_user(
             env,
