@@ -4,6 +4,7 @@ from . import support_stage
 from . import support_priority
 from . import support_category
 from . import support_ticket
+from . import support_ticket_company
 from . import support_ticket_conversation
 from . import support_ticket_cc
 from . import support_ticket_mail
