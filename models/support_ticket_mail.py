@@ -131,7 +131,8 @@ class SupportTicket(models.Model):
         values = {
             "email_cc": ", ".join(
                 self._mail_cc_sanitized_raw_dict(msg_dict.get("cc")).values()
-            ),
+            )
+            or False,
             **values,
         }
         try:

@@ -60,6 +60,7 @@ class TestSupportMailGateway(SupportMailCommon):
         )
         self.assertFalse(ticket.partner_id)
         self.assertEqual(ticket.email_from, "new@stranger.example.com")
+        self.assertIs(ticket.email_cc, False, "no CC: none stored, not an empty one")
         self.assertEqual(ticket.team_id, self.team_helpdesk, "the default area")
         self.assertFalse(
             self.env["res.partner"].search([("email", "=", "new@stranger.example.com")])
