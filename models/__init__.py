@@ -23,6 +23,7 @@ from . import support_ticket_rating
 from . import support_team_rating
 from . import support_ticket_merge
 from . import mail_canned_response
+from . import mail_template
 from . import support_answer
 from . import support_answer_search
 from . import support_answer_ranking

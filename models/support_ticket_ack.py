@@ -6,7 +6,7 @@ from functools import partial
 
 from odoo import api, fields, models, modules
 from odoo.service.model import retrying
-from odoo.tools import SQL
+from odoo.tools import SQL, str2bool
 
 _logger = logging.getLogger(__name__)
 
@@ -74,6 +74,19 @@ class SupportTicket(models.Model):
         )
         if not self.env.cr.fetchone():
             self.env["ir.cron"].browse(cron_id)._trigger()
+
+    def _send_acknowledgement(self):
+        """Email each ticket's customer and CC that their request is
+        received (unless the setting is off), rendered for all at once."""
+        if not str2bool(self._support_param("notify_acknowledgement", "True")):
+            return
+        self._support_send_batch(
+            "support_ticket.mail_template_ticket_ack",
+            [
+                (ticket, *ticket._support_customer_recipients(), ticket)
+                for ticket in self
+            ],
+        )
 
     @api.model
     def _cron_send_acknowledgements(self, batch_size=200, auto_commit=None):

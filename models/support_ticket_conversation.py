@@ -197,6 +197,31 @@ class SupportTicket(models.Model):
             self._send_reply_by_email(reply)
         return reply.id
 
+    def _send_reply_by_email(self, reply):
+        """ "Reply + Email": the reply itself, with its attachments, to the
+        sender of the ticket and its CC, threaded with the conversation."""
+        self.ensure_one()
+        partners, emails = self._support_customer_recipients(force=True)
+        user = self.env.user
+        return self.sudo().message_post(
+            body=reply.body,
+            subject=self.env._(
+                "[%(code)s] Re: %(subject)s", code=self.code, subject=self.name
+            ),
+            author_id=user.partner_id.id,
+            email_from=user._support_email_from(),
+            partner_ids=partners.ids,
+            outgoing_email_to=", ".join(emails) or False,
+            attachment_ids=reply.attachment_ids.ids,
+            notify_skip_followers=True,
+            mail_auto_delete=False,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+            email_layout_xmlid="mail.mail_notification_light",
+            mail_headers=self._support_thread_headers(),
+            support_reply_id=reply.id,
+        )
+
     def get_conversation(self):
         """The conversation as the back-office widget shows it: the
         description first, then the replies in chronological order."""

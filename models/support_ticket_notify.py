@@ -192,9 +192,29 @@ class SupportTicket(models.Model):
             # nothing to say, or data being loaded (install, update, demo)
             return messages
         sources = items[0][3].browse([item[3].id for item in items])
-        rendered = template.sudo()._generate_template(
-            sources.ids, ["subject", "body_html", "email_from"]
+        rendered = (
+            template.sudo()
+            .with_context(support_render_batch=True)
+            ._generate_template(sources.ids, ["subject", "body_html", "email_from"])
         )
+        automatic = message_type in ("auto_comment", "user_notification")
+        if automatic:
+            author = self.env.ref("base.partner_root")
+            email_from = {
+                source.id: rendered[source.id].get("email_from")
+                or ticket._support_company_email_from()
+                for ticket, _partners, _emails, source in items
+            }
+        # the reply-to of each message, computed for all at once (unless the
+        # caller gives a sender of its own: then message_post computes it)
+        reply_to = {}
+        if message_type == "auto_comment" and not {"email_from", "reply_to"} & set(
+            post_values
+        ):
+            reply_to = self._support_reply_to_batch(
+                [(ticket, email_from[source.id]) for ticket, *_rest, source in items],
+                author,
+            )
         for ticket, partners, emails, source in items:
             values = {
                 "body": Markup(rendered[source.id].get("body_html") or ""),
@@ -212,16 +232,15 @@ class SupportTicket(models.Model):
             }
             if public and ticket.origin == "email":
                 values["mail_headers"] = ticket._support_thread_headers()
-            if message_type in ("auto_comment", "user_notification"):
+            if automatic:
                 values["mail_headers"] = {
                     **values.get("mail_headers", {}),
                     **AUTO_MAIL_HEADERS,
                 }
-                values["author_id"] = self.env.ref("base.partner_root").id
-                values["email_from"] = (
-                    rendered[source.id].get("email_from")
-                    or ticket._support_company_email_from()
-                )
+                values["author_id"] = author.id
+                values["email_from"] = email_from[source.id]
+                if reply_to:
+                    values["reply_to"] = reply_to[ticket.id, email_from[source.id]]
             values.update(post_values)
             ticket = ticket.sudo().with_context(mail_post_autofollow=False)
             if message_type == "user_notification":
@@ -236,21 +255,33 @@ class SupportTicket(models.Model):
                 messages |= ticket.message_post(**values)
         return messages
 
+    @api.model
+    def _support_reply_to_batch(self, items, author):
+        """The reply-to of each ticket's automatic message, computed for all
+        the tickets sharing a sender at once, as ``message_post`` would
+        compute it for each one.
+
+        :param items: ``(ticket, email_from)`` pairs
+        :return: {(ticket id, email_from): reply-to address}
+        """
+        by_sender = {}
+        for ticket, email_from in items:
+            by_sender.setdefault(email_from, set()).add(ticket.id)
+        reply_to = {}
+        for email_from, ticket_ids in by_sender.items():
+            addresses = (
+                self.browse(list(ticket_ids))
+                .sudo()
+                ._notify_get_reply_to(default=email_from, author_id=author.id)
+            )
+            for ticket_id, address in addresses.items():
+                reply_to[ticket_id, email_from] = address
+        return reply_to
+
     def _support_company_email_from(self):
         self.ensure_one()
         company = self.company_id
         return formataddr((company.name, company.email or company.catchall_email or ""))
-
-    def _send_acknowledgement(self):
-        if not str2bool(self._support_param("notify_acknowledgement", "True")):
-            return
-        self._support_send_batch(
-            "support_ticket.mail_template_ticket_ack",
-            [
-                (ticket, *ticket._support_customer_recipients(), ticket)
-                for ticket in self
-            ],
-        )
 
     def _send_done_notification(self):
         if not self or not str2bool(self._support_param("notify_done", "True")):
@@ -301,31 +332,6 @@ class SupportTicket(models.Model):
         if not partner and not email_normalize(emails[0] or ""):
             return
         (record or self)._support_send(template_xmlid, partner, emails)
-
-    def _send_reply_by_email(self, reply):
-        """ "Reply + Email": the reply itself, with its attachments, to the
-        sender of the ticket and its CC, threaded with the conversation."""
-        self.ensure_one()
-        partners, emails = self._support_customer_recipients(force=True)
-        user = self.env.user
-        return self.sudo().message_post(
-            body=reply.body,
-            subject=self.env._(
-                "[%(code)s] Re: %(subject)s", code=self.code, subject=self.name
-            ),
-            author_id=user.partner_id.id,
-            email_from=user._support_email_from(),
-            partner_ids=partners.ids,
-            outgoing_email_to=", ".join(emails) or False,
-            attachment_ids=reply.attachment_ids.ids,
-            notify_skip_followers=True,
-            mail_auto_delete=False,
-            message_type="comment",
-            subtype_xmlid="mail.mt_comment",
-            email_layout_xmlid="mail.mail_notification_light",
-            mail_headers=self._support_thread_headers(),
-            support_reply_id=reply.id,
-        )
 
     def _support_thread_headers(self):
         """``In-Reply-To`` the last email of the customer, so that mail

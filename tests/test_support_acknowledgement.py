@@ -8,8 +8,8 @@ from odoo.tests import tagged, users
 from odoo.tools import mute_logger
 
 from odoo.addons.support_ticket.models.support_ticket_ack import ACK_CRON
-from odoo.addons.support_ticket.models.support_ticket_notify import (
-    SupportTicket as NotifyTicket,
+from odoo.addons.support_ticket.models.support_ticket_ack import (
+    SupportTicket as AckTicket,
 )
 
 from .common import CommittedDataCase
@@ -23,7 +23,7 @@ class Interrupted(Exception):
 def interrupt_after(batches):
     """A ``_send_acknowledgement`` that fails once ``batches`` batches were
     sent, as an interrupted job would."""
-    original = NotifyTicket._send_acknowledgement
+    original = AckTicket._send_acknowledgement
     calls = {"count": 0}
 
     def send(self):
@@ -32,7 +32,7 @@ def interrupt_after(batches):
             raise Interrupted()
         return original(self)
 
-    return patch.object(NotifyTicket, "_send_acknowledgement", send)
+    return patch.object(AckTicket, "_send_acknowledgement", send)
 
 
 @tagged("post_install", "-at_install")
@@ -71,6 +71,79 @@ class TestSupportAcknowledgement(SupportMailCommon):
         # run again: nothing twice
         self.assertEqual(self.send_acknowledgements(), 0)
         self.assertEqual(self._acks(ticket), ack)
+
+    def test_a_batch_renders_each_ticket_as_it_would_alone(self):
+        """The acknowledgements of a batch are rendered in one pass per
+        language: each is what Odoo renders for its ticket alone, in its
+        customer's language, its data escaped, its reply-to the address of
+        the ticket's area."""
+        self.env["res.lang"]._activate_lang("es_ES")
+        template = self.env.ref("support_ticket.mail_template_ticket_ack")
+        template.with_context(lang="es_ES").body_html = (
+            "<p>Hola <t t-out='object.partner_id.name'/>: "
+            "<a t-att-href='object.get_base_url() + object.get_portal_url()'>"
+            "<t t-out='object.name'/></a></p>"
+        )
+        spanish = self.env["res.partner"].create(
+            {"name": "Carmen", "email": "carmen@example.org", "lang": "es_ES"}
+        )
+        tickets = self.env["support.ticket"].create(
+            [
+                {
+                    "name": "Printer <support-render-0/> & <b>fire</b>",
+                    "partner_id": self.customer.id,
+                    "team_id": self.team_tech.id,
+                },
+                {"name": "Impresora", "partner_id": spanish.id},
+                {"name": "Scanner", "partner_id": self.customer.id},
+            ]
+        )
+        fields = ["subject", "body_html"]
+        alone = {
+            ticket.id: template.sudo()._generate_template(ticket.ids, fields)[ticket.id]
+            for ticket in tickets
+        }
+        QWeb = type(self.env["ir.qweb"])
+        with patch.object(
+            QWeb, "_render", autospec=True, side_effect=QWeb._render
+        ) as render:
+            batch = (
+                template.sudo()
+                .with_context(support_render_batch=True)
+                ._generate_template(tickets.ids, fields)
+            )
+        self.assertEqual(render.call_count, 2, "one pass per language")
+        self.assertEqual(batch, alone)
+        self.assertIn("Hola Carmen", batch[tickets[1].id]["body_html"])
+        self.assertIn(
+            "Printer &lt;support-render-0/&gt; &amp; &lt;b&gt;fire&lt;/b&gt;",
+            batch[tickets[0].id]["body_html"],
+        )
+
+        self.assertEqual(self.send_acknowledgements(), 3)
+        acks = self.env["mail.message"].search(
+            [
+                ("model", "=", "support.ticket"),
+                ("res_id", "in", tickets.ids),
+                ("message_type", "=", "auto_comment"),
+            ]
+        )
+        self.assertEqual(len(acks), 3)
+        for ticket in tickets:
+            ack = acks.filtered(
+                lambda message, ticket=ticket: message.res_id == ticket.id
+            )
+            self.assertEqual(ack.subject, alone[ticket.id]["subject"])
+            self.assertEqual(
+                ack.reply_to,
+                ticket.sudo()._notify_get_reply_to(
+                    default=ack.email_from, author_id=ack.author_id.id
+                )[ticket.id],
+            )
+        self.assertIn(
+            "tech@support.example.com",
+            acks.filtered(lambda message: message.res_id == tickets[0].id).reply_to,
+        )
 
     def test_one_trigger_per_transaction(self):
         Trigger = self.env["ir.cron.trigger"].sudo()

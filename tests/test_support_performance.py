@@ -24,6 +24,17 @@ LIST_SPEC = {
 }
 
 
+def count_queries(case, func):
+    """The number of queries ``func`` runs, with what it leaves to flush."""
+    case.env.flush_all()
+    case.env.cr.flush()
+    before = case.cr.sql_log_count
+    func()
+    case.env.flush_all()
+    case.env.cr.flush()
+    return case.cr.sql_log_count - before
+
+
 @tagged("post_install", "-at_install")
 class TestSupportPerformance(SupportTicketCommon):
     @classmethod
@@ -53,13 +64,7 @@ class TestSupportPerformance(SupportTicketCommon):
         ]
 
     def _count_queries(self, func):
-        self.env.flush_all()
-        self.env.cr.flush()
-        before = self.cr.sql_log_count
-        func()
-        self.env.flush_all()
-        self.env.cr.flush()
-        return self.cr.sql_log_count - before
+        return count_queries(self, func)
 
     @users("st_agent")
     @warmup
@@ -132,6 +137,30 @@ class TestSupportMailPerformance(SupportMailCommon):
         self.assertEqual(
             self.env["support.ticket"].search_count([("name", "like", "Scanner %")]), 2
         )
+
+    @warmup
+    def test_acknowledgements_of_a_burst(self):
+        """The acknowledgement job computes the reply-to once for its batch
+        (and renders the template in one pass): what grows with the tickets
+        is each one's message, email and notification, 11 queries."""
+
+        def burst(count):
+            self.env["support.ticket"].create(
+                [
+                    {"name": f"Burst {i}", "partner_id": self.customer.id}
+                    for i in range(count)
+                ]
+            )
+
+        burst(3)
+        self.send_acknowledgements()
+        burst(5)
+        five = count_queries(self, self.send_acknowledgements)
+        burst(10)
+        ten = count_queries(self, self.send_acknowledgements)
+        if self.warm:
+            self.assertLessEqual(ten, 116)
+            self.assertLessEqual(ten - five, 5 * 11, "11 queries per ticket")
 
     @warmup
     def test_process_one_answer(self):
