@@ -1,5 +1,6 @@
 """Mail templates: the support notices of many tickets rendered in one pass."""
 
+import re
 from uuid import uuid4
 
 from lxml import etree, html
@@ -8,6 +9,9 @@ from markupsafe import Markup
 from odoo import api, models
 
 BATCH_CONTEXT_KEY = "support_render_batch"
+# directives whose variables would outlive one record's part of the pass (a
+# loop does not scope them): such a body is rendered record by record
+UNSCOPED_DIRECTIVES = re.compile(r"\bt-(set|foreach|as)\b")
 
 
 class MailTemplate(models.Model):
@@ -21,12 +25,15 @@ class MailTemplate(models.Model):
         acknowledgements of a burst of new tickets) are rendered in one QWeb
         pass: Odoo compiles a template's body once per record, which is most
         of the time its rendering takes. Everything else is Odoo's own
-        rendering, which also reports the errors of a template that fails."""
+        rendering, which also reports the errors of a template that fails,
+        and renders a body that sets variables (``t-set``, loops) record by
+        record, so that no record sees another's."""
         if (
             not self.env.context.get(BATCH_CONTEXT_KEY)
             or len(res_ids) < 2
             or not template_src
             or not self.env.su
+            or UNSCOPED_DIRECTIVES.search(template_src)
         ):
             return super()._render_template_qweb(
                 template_src, model, res_ids, add_context=add_context, options=options

@@ -144,6 +144,25 @@ class TestSupportAcknowledgement(SupportMailCommon):
             "tech@support.example.com",
             acks.filtered(lambda message: message.res_id == tickets[0].id).reply_to,
         )
+        # a body that sets variables is rendered record by record: a record
+        # never sees what was set for another
+        template.body_html = (
+            """<p><t t-if="object.partner_id.lang == 'es_ES'" t-set="spoken" """
+            """t-value="'es'"/><t t-out="spoken or 'other'"/></p>"""
+        )
+        with patch.object(
+            QWeb, "_render", autospec=True, side_effect=QWeb._render
+        ) as render:
+            spoken = (
+                template.sudo()
+                .with_context(lang="en_US", support_render_batch=True)
+                ._render_field("body_html", tickets.ids)
+            )
+        self.assertEqual(render.call_count, 3)
+        self.assertEqual(
+            [str(spoken[ticket.id]) for ticket in tickets],
+            ["<p>other</p>", "<p>es</p>", "<p>other</p>"],
+        )
 
     def test_one_trigger_per_transaction(self):
         Trigger = self.env["ir.cron.trigger"].sudo()
