@@ -215,6 +215,15 @@ class SupportTicket(models.Model):
                 [(ticket, email_from[source.id]) for ticket, *_rest, source in items],
                 author,
             )
+        # answers thread with the customer's last email
+        thread_headers = {}
+        if public:
+            by_email = self.browse(
+                sorted(
+                    {ticket.id for ticket, *_rest in items if ticket.origin == "email"}
+                )
+            )
+            thread_headers = by_email._support_thread_headers_batch()
         for ticket, partners, emails, source in items:
             values = {
                 "body": Markup(rendered[source.id].get("body_html") or ""),
@@ -230,8 +239,8 @@ class SupportTicket(models.Model):
                 # customer opening a ticket from the portal gets its receipt)
                 "notify_author": True,
             }
-            if public and ticket.origin == "email":
-                values["mail_headers"] = ticket._support_thread_headers()
+            if ticket.id in thread_headers:
+                values["mail_headers"] = thread_headers[ticket.id]
             if automatic:
                 values["mail_headers"] = {
                     **values.get("mail_headers", {}),
@@ -337,21 +346,33 @@ class SupportTicket(models.Model):
         """``In-Reply-To`` the last email of the customer, so that mail
         clients thread our answers with it (Odoo sets ``References``)."""
         self.ensure_one()
-        last_email = (
-            self.env["mail.message"]
-            .sudo()
-            .search(
-                [
-                    ("model", "=", self._name),
-                    ("res_id", "=", self.id),
-                    ("message_type", "=", "email"),
-                    ("message_id", "!=", False),
-                ],
-                order="id desc",
-                limit=1,
-            )
+        return self._support_thread_headers_batch()[self.id]
+
+    def _support_thread_headers_batch(self):
+        """:meth:`_support_thread_headers` of every ticket, in two queries."""
+        Message = self.env["mail.message"].sudo()
+        last_emails = Message.browse(
+            [
+                last_id
+                for _ticket_id, last_id in Message._read_group(
+                    [
+                        ("model", "=", self._name),
+                        ("res_id", "in", self.ids),
+                        ("message_type", "=", "email"),
+                        ("message_id", "!=", False),
+                    ],
+                    ["res_id"],
+                    ["id:max"],
+                )
+            ]
         )
-        return {"In-Reply-To": last_email.message_id} if last_email else {}
+        message_ids = {email.res_id: email.message_id for email in last_emails}
+        return {
+            ticket.id: {"In-Reply-To": message_ids[ticket.id]}
+            if ticket.id in message_ids
+            else {}
+            for ticket in self
+        }
 
     # ------------------------------------------------------------
     # Actions

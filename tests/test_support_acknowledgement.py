@@ -1,5 +1,6 @@
 """The acknowledgement of new tickets: queued at creation, sent by a job."""
 
+import ast
 import threading
 from unittest.mock import patch
 
@@ -163,6 +164,32 @@ class TestSupportAcknowledgement(SupportMailCommon):
             [str(spoken[ticket.id]) for ticket in tickets],
             ["<p>other</p>", "<p>es</p>", "<p>other</p>"],
         )
+
+    def test_acknowledgements_of_emails_answer_each_its_own_email(self):
+        """Acknowledged in one batch, each email ticket's acknowledgement
+        answers that ticket's email (``In-Reply-To``); a ticket opened in the
+        back office answers none."""
+        emails = [
+            self.process(
+                self.build_email(
+                    subject=f"Printer {i} jammed",
+                    message_id=f"<jam-{i}@customer.example.com>",
+                ),
+                acknowledge=False,
+            )
+            for i in range(3)
+        ]
+        typed = self._create_ticket(partner_id=self.customer.id)
+        self.assertEqual(self.send_acknowledgements(), 4)
+
+        def in_reply_to(ticket):
+            ack = self._acks(ticket)
+            self.assertEqual(len(ack), 1)
+            return ast.literal_eval(ack.headers or "{}").get("In-Reply-To")
+
+        for i, ticket in enumerate(emails):
+            self.assertEqual(in_reply_to(ticket), f"<jam-{i}@customer.example.com>")
+        self.assertFalse(in_reply_to(typed))
 
     def test_one_trigger_per_transaction(self):
         Trigger = self.env["ir.cron.trigger"].sudo()
