@@ -19,6 +19,8 @@ PAYMENT_STATES = [
 ]
 # invoice payment states that mean the invoice was paid
 INVOICE_PAID_STATES = ("paid", "in_payment")
+# the quote's state from its sale order's (any other: pending)
+QUOTE_STATE_OF_ORDER = {"sale": "approved", "sent": "quoted"}
 PRODUCT_PARAM = "support_ticket.product_id"
 PRODUCT_XMLID = "support_ticket.product_support_service"
 
@@ -118,25 +120,26 @@ class SupportTicket(models.Model):
         # most tickets have no order (all new ones): their values are set
         # together, one assignment per field instead of one per ticket
         without = self.filtered(lambda t: not t.sale_order_ids)
-        without.sale_order_id = False
-        without.quote_currency_id = False
-        without.quote_amount_untaxed = 0.0
-        without.quote_state = "pending"
-        without.payment_state = "not_paid"
-        without.quote_paid_date = False
+        for name, value in self._quote_values(self.env["sale.order"]).items():
+            without[name] = value
         for ticket in self - without:
             orders = ticket.sale_order_ids.filtered(lambda o: o.state != "cancel")
-            order = orders.sorted("id")[-1:]
-            ticket.sale_order_id = order
-            ticket.quote_currency_id = order.currency_id
-            ticket.quote_amount_untaxed = order.amount_untaxed
-            if order.state == "sale":
-                ticket.quote_state = "approved"
-            elif order.state == "sent":
-                ticket.quote_state = "quoted"
-            else:
-                ticket.quote_state = "pending"
-            ticket.payment_state, ticket.quote_paid_date = ticket._order_payment(order)
+            for name, value in self._quote_values(orders.sorted("id")[-1:]).items():
+                ticket[name] = value
+
+    @api.model
+    def _quote_values(self, order):
+        """The quote fields of a ticket whose current order is ``order``
+        (none: the ticket has no order that is not cancelled)."""
+        payment_state, paid_date = self._order_payment(order)
+        return {
+            "sale_order_id": order,
+            "quote_currency_id": order.currency_id,
+            "quote_amount_untaxed": order.amount_untaxed,
+            "quote_state": QUOTE_STATE_OF_ORDER.get(order.state, "pending"),
+            "payment_state": payment_state,
+            "quote_paid_date": paid_date,
+        }
 
     @api.model
     def _order_payment(self, order):

@@ -65,6 +65,34 @@ class TestSupportTicket(SupportTicketCommon):
         with self.assertRaisesRegex(UserError, "code"):
             batch[0].with_user(self.user_manager).code = "TKT-99999"
 
+    def test_cc_contacts_of_tickets_created_together(self):
+        """Created in one call, each ticket links the contacts of its own CC
+        (an unknown address links none), and loses them with its CC."""
+        known = self.env["res.partner"].create(
+            [
+                {"name": "Dora", "email": "dora@cc.example.com"},
+                {"name": "Emil", "email": "emil@cc.example.com"},
+            ]
+        )
+        tickets = self.env["support.ticket"].create(
+            [
+                {"name": "Known", "email_cc": "Dora <dora@cc.example.com>"},
+                {"name": "None"},
+                {"name": "Unknown", "email_cc": "nobody@cc.example.com"},
+                {
+                    "name": "Both",
+                    "email_cc": "emil@cc.example.com, dora@cc.example.com",
+                },
+            ]
+        )
+        self.assertEqual(
+            [ticket.cc_partner_ids for ticket in tickets],
+            [known[0], self.env["res.partner"], self.env["res.partner"], known],
+        )
+        tickets[3].email_cc = False
+        self.assertFalse(tickets[3].cc_partner_ids)
+        self.assertEqual(tickets[0].cc_partner_ids, known[0])
+
     def test_code_unique_constraint(self):
         ticket = self._create_ticket()
         with (
