@@ -3,10 +3,32 @@ from unittest.mock import patch
 from odoo import SUPERUSER_ID, api
 from odoo.fields import Command
 from odoo.modules.registry import DummyRLock, Registry
-from odoo.tests import TransactionCase, new_test_user
+from odoo.tests import HttpCase, TransactionCase, new_test_user
 
 
-class SupportTicketCommon(TransactionCase):
+class AcknowledgementJobMixin:
+    def send_acknowledgements(self):
+        """Run the acknowledgement job, as Odoo's cron worker does once new
+        tickets trigger it."""
+        sent = self.env["support.ticket"].sudo()._cron_send_acknowledgements()
+        self.env.flush_all()
+        return sent
+
+
+class SupportHttpCase(AcknowledgementJobMixin, HttpCase):
+    """Tests over HTTP: the portal users they create sign in with short
+    passwords and are sent no invitation."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, no_reset_password=True))
+        cls.env["ir.config_parameter"].sudo().set_param(
+            "auth_password_policy.minlength", 4
+        )
+
+
+class SupportTicketCommon(AcknowledgementJobMixin, TransactionCase):
     """Users, areas and customers shared by the tests of the addon.
 
     Mail tracking stays on: the addon relies on it (notifications, the log of
@@ -89,13 +111,6 @@ class SupportTicketCommon(TransactionCase):
             }
         )
         cls.customer.parent_id = cls.customer_company
-
-    def send_acknowledgements(self):
-        """Run the acknowledgement job, as Odoo's cron worker does once new
-        tickets trigger it."""
-        sent = self.env["support.ticket"].sudo()._cron_send_acknowledgements()
-        self.env.flush_all()
-        return sent
 
     @classmethod
     def _create_ticket(cls, user=None, **values):

@@ -3,7 +3,9 @@ another customer, an agent, tickets with public and internal replies and
 files, and helpers to post forms."""
 
 from odoo.fields import Command
-from odoo.tests import HttpCase, new_test_user
+from odoo.tests import new_test_user
+
+from .common import SupportHttpCase
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF"
 PNG = (
@@ -13,14 +15,10 @@ PNG = (
 )
 
 
-class SupportPortalCommon(HttpCase):
+class SupportPortalCommon(SupportHttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env = cls.env(context=dict(cls.env.context, no_reset_password=True))
-        cls.env["ir.config_parameter"].sudo().set_param(
-            "auth_password_policy.minlength", 4
-        )
         cls.stage_closed = cls.env.ref("support_ticket.support_stage_closed")
         cls.stage_resolved = cls.env.ref("support_ticket.support_stage_resolved")
         cls.category = cls.env.ref("support_ticket.support_category_support")
@@ -108,13 +106,6 @@ class SupportPortalCommon(HttpCase):
             }
         )
         cls.ticket_oscar.attachment_ids = [Command.link(cls.oscar_file.id)]
-
-    def send_acknowledgements(self):
-        """Run the acknowledgement job, as Odoo's cron worker does once new
-        tickets trigger it."""
-        sent = self.env["support.ticket"].sudo()._cron_send_acknowledgements()
-        self.env.flush_all()
-        return sent
 
     def post_form(self, url, data, files=None):
         data = dict(data)

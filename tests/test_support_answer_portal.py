@@ -4,23 +4,20 @@ import json
 from datetime import datetime, timedelta
 
 from odoo.fields import Command
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
 from .answer_common import make_answer
+from .common import SupportHttpCase
 
 PRIVATE = ("998877", "445566", "112233", "Paula Private")
 
 
 @tagged("post_install", "-at_install")
-class TestSupportAnswerPortal(HttpCase):
+class TestSupportAnswerPortal(SupportHttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env = cls.env(context=dict(cls.env.context, no_reset_password=True))
-        cls.env["ir.config_parameter"].sudo().set_param(
-            "auth_password_policy.minlength", 4
-        )
         cls.question = cls.env.ref("support_ticket.support_category_question")
         cls.support = cls.env.ref("support_ticket.support_category_support")
         cls.password = make_answer(

@@ -7,7 +7,9 @@ import pytz
 from freezegun import freeze_time
 
 from odoo.fields import Command
-from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
+from odoo.tests import TransactionCase, new_test_user, tagged
+
+from .common import SupportHttpCase
 
 
 def office_hours(env, name, tz):
@@ -234,13 +236,10 @@ class TestSupportChannel(TransactionCase):
 
 
 @tagged("post_install", "-at_install")
-class TestSupportChannelPortal(HttpCase):
+class TestSupportChannelPortal(SupportHttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["ir.config_parameter"].sudo().set_param(
-            "auth_password_policy.minlength", 4
-        )
         # closed from yesterday to the next round hour in three days
         now = datetime.now().replace(microsecond=0)
         cls.reopening = (now + timedelta(days=3)).replace(minute=0, second=0)

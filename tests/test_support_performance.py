@@ -1,6 +1,6 @@
-from odoo.tests import HttpCase, new_test_user, tagged, users, warmup
+from odoo.tests import new_test_user, tagged, users, warmup
 
-from .common import SupportTicketCommon
+from .common import SupportHttpCase, SupportTicketCommon
 from .mail_common import SupportMailCommon
 
 # Creating tickets costs nearly the same queries for 10 as for 100 of them:
@@ -194,16 +194,12 @@ class TestSupportMailPerformance(SupportMailCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestSupportPortalPerformance(HttpCase):
+class TestSupportPortalPerformance(SupportHttpCase):
     """Portal pages cost the same whatever the customer's history."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env = cls.env(context=dict(cls.env.context, no_reset_password=True))
-        cls.env["ir.config_parameter"].sudo().set_param(
-            "auth_password_policy.minlength", 4
-        )
         cls.customers = {}
         for count in (10, 1000):
             user = new_test_user(

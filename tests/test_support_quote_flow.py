@@ -3,21 +3,19 @@ from datetime import date
 from lxml import html as lxml_html
 
 from odoo.fields import Command
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.payment.tests.common import PaymentCommon
 
+from .common import SupportHttpCase
 from .quote_common import SIGNATURE, SupportQuoteCommon, ensure_chart_of_accounts
 
 
-class SupportQuotePortalCommon(SupportQuoteCommon, HttpCase):
+class SupportQuotePortalCommon(SupportQuoteCommon, SupportHttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["ir.config_parameter"].sudo().set_param(
-            "auth_password_policy.minlength", 4
-        )
         cls.user_dora = new_test_user(
             cls.env,
             login="dora",
