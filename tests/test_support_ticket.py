@@ -83,15 +83,16 @@ class TestSupportTicket(SupportTicketCommon):
                     "name": "Both",
                     "email_cc": "emil@cc.example.com, dora@cc.example.com",
                 },
+                {"name": "None either"},
             ]
         )
+        nobody = self.env["res.partner"]
         self.assertEqual(
             [ticket.cc_partner_ids for ticket in tickets],
-            [known[0], self.env["res.partner"], self.env["res.partner"], known],
+            [known[0], nobody, nobody, known, nobody],
         )
-        tickets[3].email_cc = False
-        self.assertFalse(tickets[3].cc_partner_ids)
-        self.assertEqual(tickets[0].cc_partner_ids, known[0])
+        (tickets[0] | tickets[3]).email_cc = False
+        self.assertEqual([ticket.cc_partner_ids for ticket in tickets], [nobody] * 5)
 
     def test_code_unique_constraint(self):
         ticket = self._create_ticket()
