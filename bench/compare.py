@@ -143,7 +143,10 @@ class Ours(Driver):
                 return 0.0
         start = time.perf_counter()
         with self.registry.cursor() as cr:
-            self.env(cr, SUPERUSER_ID)["support.ticket"]._cron_send_acknowledgements()
+            env = self.env(cr, SUPERUSER_ID)
+            env["support.ticket"]._cron_send_acknowledgements()
+            # the notifications of "Ticket opened" to the area's followers
+            env["mail.message.schedule"]._send_notifications_cron()
         return time.perf_counter() - start
 
 

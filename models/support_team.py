@@ -6,7 +6,9 @@ from odoo import api, fields, models
 class SupportTeam(models.Model):
     _name = "support.team"
     _description = "Support area"
-    _inherit = ["support.catalog.mixin", "mail.alias.mixin"]
+    # followed: its followers hear of its new tickets (subtypes of
+    # data/mail_message_subtype_data.xml)
+    _inherit = ["support.catalog.mixin", "mail.alias.mixin", "mail.thread"]
     _ticket_field = "team_id"
 
     member_ids = fields.Many2many(

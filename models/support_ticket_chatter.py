@@ -1,4 +1,4 @@
-"""Support ticket: the "Ticket opened" message of new tickets, logged in batch."""
+"""Support ticket: the "Ticket opened" messages of new tickets, written in batch."""
 
 from markupsafe import Markup
 
@@ -16,41 +16,59 @@ class SupportTicket(models.Model):
     def create(self, vals_list):
         """mail.thread posts the creation message of each new record one by
         one, computing its recipients, its reply address and its
-        notifications each time. For tickets, only the followers of their
-        area who asked for new tickets are notified of it: the other tickets'
-        messages are written in one batch instead, with the same values."""
+        notifications each time. For tickets, the messages are written in one
+        batch; those with area followers who asked for new tickets are
+        queued for Odoo's scheduled-message job (mail.message.schedule, woken
+        up when the transaction commits), which notifies them as
+        message_post would have."""
         context = self.env.context
+        creating = self.with_context(support_ticket_creating=True)
         if context.get("mail_create_nolog") or context.get("tracking_disable"):
-            return super().create(vals_list)
+            return super(SupportTicket, creating).create(vals_list).with_env(self.env)
         tickets = super(
-            SupportTicket, self.with_context(mail_create_nolog=True)
+            SupportTicket, creating.with_context(mail_create_nolog=True)
         ).create(vals_list)
         tickets = tickets.with_env(self.env)
         tickets._support_log_creation()
         return tickets
 
+    def _message_auto_subscribe(self, updated_values, followers_existing_policy="skip"):
+        """The followers of a new ticket's area follow it, whether its area
+        was given or chosen by default (Odoo only follows the relations given
+        in the values)."""
+        if (
+            self.env.context.get("support_ticket_creating")
+            and len(self) == 1
+            and not updated_values.get("team_id")
+            and self.team_id
+        ):
+            updated_values = dict(updated_values, team_id=self.team_id.id)
+        return super()._message_auto_subscribe(
+            updated_values, followers_existing_policy=followers_existing_policy
+        )
+
     def _support_log_creation(self):
         subtype = self._creation_subtype()
         author = self.env.user.partner_id
         notified = self._support_creation_followers(subtype, author)
-        for ticket in notified:
-            ticket.sudo().message_post(
-                subtype_id=subtype.id,
-                author_id=author.id,
-                body=CREATION_BODY % ticket._creation_message(),
-            )
-        quiet = (self - notified).sudo()
-        if not quiet:
-            return
-        author_id, email_from = quiet._message_compute_author(author.id, None)
-        alias_domains = quiet._mail_get_alias_domains(default_company=self.env.company)
-        companies = quiet._mail_get_companies(default=self.env.company)
+        tickets = self.sudo()
+        author_id, email_from = tickets._message_compute_author(author.id, None)
+        alias_domains = tickets._mail_get_alias_domains(
+            default_company=self.env.company
+        )
+        companies = tickets._mail_get_companies(default=self.env.company)
         # a log notifies nobody: the generic reply address, as Odoo's own
-        # batch logs use
+        # batch logs use; a notified one the ticket's, as message_post does
         reply_to = self.env["mail.thread"]._notify_get_reply_to(
             default=email_from, author_id=author_id
-        )[False]
-        quiet._message_create(
+        )
+        if notified:
+            reply_to.update(
+                notified.sudo()._notify_get_reply_to(
+                    default=email_from, author_id=author_id
+                )
+            )
+        messages = tickets._message_create(
             [
                 {
                     "author_id": author_id,
@@ -63,11 +81,25 @@ class SupportTicket(models.Model):
                     "subtype_id": subtype.id,
                     "record_alias_domain_id": alias_domains[ticket.id].id,
                     "record_company_id": companies[ticket.id].id,
-                    "reply_to": reply_to,
+                    "reply_to": reply_to.get(ticket.id) or reply_to[False],
                 }
-                for ticket in quiet
+                for ticket in tickets
             ]
         )
+        if notified:
+            notified_ids = set(notified.ids)
+            now = self.env.cr.now()
+            self.env["mail.message.schedule"].sudo().create(
+                [
+                    {
+                        "mail_message_id": message.id,
+                        "scheduled_datetime": now,
+                        "notification_parameters": "{}",
+                    }
+                    for message, ticket in zip(messages, tickets, strict=True)
+                    if ticket.id in notified_ids
+                ]
+            )
 
     def _support_creation_followers(self, subtype, author):
         """The tickets with a follower, other than the author, subscribed to

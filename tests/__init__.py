@@ -39,3 +39,4 @@ from . import test_support_api
 from . import test_support_acknowledgement
 from . import test_support_access_plan
 from . import test_support_scale_plan
+from . import test_support_area_followers
