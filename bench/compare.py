@@ -17,6 +17,12 @@ figure is the rate of the creating transactions, as users and the mail gateway
 see it; the second adds the time of that job, run after each round, to ours.
 Emails are queued, never sent; at the end, every ticket of ours must have its
 acknowledgement.
+
+With ``--area-follower``, a user follows the area and the tickets name it: both
+addons make them follow each new ticket and notify them of it, the peer inside
+the creating transaction, ours through Odoo's scheduled-message job (counted
+in the second line); at the end, each addon must have notified them of every
+ticket.
 """
 
 import argparse
@@ -40,10 +46,12 @@ class Driver:
     model = ""
     user_group = ""
 
-    def __init__(self, database):
+    def __init__(self, database, area_follower=False):
         self.registry = Registry(database)
+        self.area_follower = area_follower
         self.uid = None
         self.customer_id = None
+        self.team_id = None
         self.counter = 0
 
     def env(self, cr, uid=None):
@@ -71,19 +79,37 @@ class Driver:
             customer = env["res.partner"].create(
                 {"name": "Bench Customer", "email": "customer@example.org"}
             )
-            self.setup_team(env, user, domain)
+            team = self.setup_team(env, user, domain)
+            if self.area_follower:
+                follower = env["res.users"].create(
+                    {
+                        "name": "Bench Follower",
+                        "login": "bench_follower",
+                        "email": "bench.follower@example.com",
+                        "notification_type": "email",
+                        "group_ids": [Command.link(env.ref(self.user_group).id)],
+                    }
+                )
+                team.message_subscribe(follower.partner_id.ids)
+                # Odoo subscribes the followers of the relations given in the
+                # values: name the area, for both
+                self.team_id = team.id
             self.uid, self.customer_id = user.id, customer.id
 
     def setup_team(self, env, user, domain):
+        """The area the bench works in, with ``user`` in it and an alias."""
         raise NotImplementedError
 
     def values(self):
         self.counter += 1
-        return {
+        values = {
             "name": f"Ticket {self.counter}",
             "partner_id": self.customer_id,
             "description": "<p>The printer is on fire.</p>",
         }
+        if self.team_id:
+            values["team_id"] = self.team_id
+        return values
 
     def create_one_by_one(self, count):
         start = time.perf_counter()
@@ -120,6 +146,23 @@ class Driver:
             mails = env["mail.mail"].search_count([("model", "=", self.model)])
         return tickets, mails
 
+    def follower_notices(self):
+        """The tickets whose creation was notified to the area's follower."""
+        with self.registry.cursor() as cr:
+            env = self.env(cr, SUPERUSER_ID)
+            follower = env["res.users"].search([("login", "=", "bench_follower")])
+            notices = env["mail.notification"].search(
+                [
+                    ("res_partner_id", "=", follower.partner_id.id),
+                    ("mail_message_id.model", "=", self.model),
+                    ("mail_message_id.subtype_id", "=", self.creation_subtype(env).id),
+                ]
+            )
+            return len(set(notices.mail_message_id.mapped("res_id")))
+
+    def creation_subtype(self, env):
+        raise NotImplementedError
+
 
 class Ours(Driver):
     label = "support_ticket"
@@ -127,13 +170,18 @@ class Ours(Driver):
     user_group = "support_ticket.group_support_user"
 
     def setup_team(self, env, user, domain):
-        env.ref("support_ticket.support_team_helpdesk").write(
+        team = env.ref("support_ticket.support_team_helpdesk")
+        team.write(
             {
                 "member_ids": [Command.link(user.id)],
                 "alias_name": "benchdesk",
                 "alias_domain_id": domain.id,
             }
         )
+        return team
+
+    def creation_subtype(self, env):
+        return env.ref("support_ticket.mt_ticket_new")
 
     def drain(self):
         with self.registry.cursor() as cr:
@@ -165,6 +213,10 @@ class Peer(Driver):
                 "alias_domain_id": domain.id,
             }
         )
+        return team
+
+    def creation_subtype(self, env):
+        return env.ref("helpdesk_mgmt.hlp_tck_created")
 
 
 def build_email(i):
@@ -189,11 +241,19 @@ def main():
     parser.add_argument("--batch", type=int, default=1000, help="in one call, each")
     parser.add_argument("--emails", type=int, default=300, help="inbound, each")
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument(
+        "--area-follower",
+        action="store_true",
+        help="a user follows the area and is notified of each new ticket",
+    )
     args = parser.parse_args()
 
     config.parse_config(["-c", args.config, "--log-level=warn"])
     logging.getLogger("odoo").setLevel(logging.ERROR)
-    drivers = [Ours(args.ours), Peer(args.peer)]
+    drivers = [
+        Ours(args.ours, args.area_follower),
+        Peer(args.peer, args.area_follower),
+    ]
     for driver in drivers:
         driver.setup()
 
@@ -241,6 +301,14 @@ def main():
     if mails < tickets:
         print(f"ERROR: {tickets - mails} ticket(s) of ours without acknowledgement")
         return 1
+    if args.area_follower:
+        for driver in drivers:
+            tickets, _mails = driver.totals()
+            notified = driver.follower_notices()
+            print(f"{driver.label}: the area's follower told of {notified} tickets")
+            if notified < tickets:
+                print(f"ERROR: {driver.label} did not tell the follower of all")
+                return 1
     return 0
 
 
