@@ -119,6 +119,7 @@ class SupportTicket(models.Model):
         string="Locked",
         compute="_compute_is_locked",
         store=True,
+        precompute=True,
         index=True,
         help="Resolved and closed tickets accept no new replies until they are "
         "reopened.",
@@ -127,6 +128,7 @@ class SupportTicket(models.Model):
         "res.partner",
         compute="_compute_creator_partner_id",
         store=True,
+        precompute=True,
         index="btree_not_null",
         string="Opened by",
         help="Who opened the ticket: the user who created it, or the customer who "
@@ -135,6 +137,7 @@ class SupportTicket(models.Model):
     creator_name = fields.Char(
         compute="_compute_creator_name",
         store=True,
+        precompute=True,
         string="Creator",
         help="Name of who opened the ticket, or the sender's address when it came "
         "by email from an address without a contact.",
@@ -147,6 +150,7 @@ class SupportTicket(models.Model):
     priority_sequence = fields.Integer(
         related="priority_id.sequence",
         store=True,
+        precompute=True,
         string="Priority order",
         # indexed with the priority and the id: _priority_order_idx
     )

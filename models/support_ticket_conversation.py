@@ -49,6 +49,7 @@ class SupportTicket(models.Model):
     has_staff_reply = fields.Boolean(
         compute="_compute_has_staff_reply",
         store=True,
+        precompute=True,
         help="The team has answered the customer (a public reply).",
     )
 

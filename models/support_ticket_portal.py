@@ -39,6 +39,7 @@ class SupportTicket(models.Model):
         string="Status for the customer",
         compute="_compute_portal_status",
         store=True,
+        precompute=True,
         index=True,
     )
     progress = fields.Integer(related="stage_id.progress", string="Progress (%)")

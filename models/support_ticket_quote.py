@@ -48,6 +48,9 @@ class SupportTicket(models.Model):
         string="Quote",
         compute="_compute_quote",
         store=True,
+        # what _quote_values gives a ticket without an order: the value of a
+        # new ticket is inserted with it, and not written again once computed
+        default="pending",
         index=True,
         tracking=True,
         help="Pending: no quote sent. Quoted: its order was sent to the customer. "
@@ -59,6 +62,7 @@ class SupportTicket(models.Model):
         string="Payment",
         compute="_compute_quote",
         store=True,
+        default="not_paid",
         index=True,
         tracking=True,
         help="From the invoices of the order and its online payments.",
@@ -70,6 +74,7 @@ class SupportTicket(models.Model):
         string="Quoted (excl. tax)",
         compute="_compute_quote",
         store=True,
+        default=0.0,
         currency_field="quote_currency_id",
         aggregator="sum",
     )

@@ -19,6 +19,9 @@ class SupportTicket(models.Model):
     _name = "support.ticket"
     _inherit = ["support.ticket", "rating.mixin"]  # pylint: disable=consider-merging-classes-inherited
 
+    # inserted with new tickets (they have no rating), not written again once
+    # computed
+    rating_last_value = fields.Float(default=0.0)
     rating_enabled = fields.Boolean(
         compute="_compute_rating_enabled",
         string="Customer rating",

@@ -86,6 +86,8 @@ class SupportTicket(models.Model):
         compute="_compute_sla_deadlines",
         store=True,
         copy=False,
+        # inserted with new tickets, as their first computation gives it
+        default=False,
         help="The ticket is in a state that stops the clock of its SLA.",
     )
     sla_status = fields.Selection(

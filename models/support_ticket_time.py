@@ -97,6 +97,7 @@ class SupportTicket(models.Model):
         string="Time spent",
         compute="_compute_time_total",
         store=True,
+        precompute=True,
         aggregator="sum",
         help="Sum of the time entries of the ticket, in hours and minutes.",
     )
