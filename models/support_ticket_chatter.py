@@ -35,14 +35,17 @@ class SupportTicket(models.Model):
     def _message_auto_subscribe(self, updated_values, followers_existing_policy="skip"):
         """The followers of a new ticket's area follow it, whether its area
         was given or chosen by default (Odoo only follows the relations given
-        in the values)."""
-        if (
-            self.env.context.get("support_ticket_creating")
-            and len(self) == 1
-            and not updated_values.get("team_id")
-            and self.team_id
-        ):
-            updated_values = dict(updated_values, team_id=self.team_id.id)
+        in the values). An area's followers are read once for all the tickets
+        created together: an area without any costs no search per ticket."""
+        if self.env.context.get("support_ticket_creating") and len(self) == 1:
+            team = self.env["support.team"].browse(
+                updated_values.get("team_id") or self.team_id.id
+            )
+            if team.sudo().message_follower_ids:
+                updated_values = dict(updated_values, team_id=team.id)
+            elif "team_id" in updated_values:
+                updated_values = dict(updated_values)
+                del updated_values["team_id"]
         return super()._message_auto_subscribe(
             updated_values, followers_existing_policy=followers_existing_policy
         )
