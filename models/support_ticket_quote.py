@@ -25,6 +25,13 @@ PRODUCT_PARAM = "support_ticket.product_id"
 PRODUCT_XMLID = "support_ticket.product_support_service"
 
 
+def _without_order(name):
+    """Default of the quote field ``name``: its value for a ticket without an
+    order (``_quote_values``), inserted with a new ticket, so that its first
+    computation finds it unchanged and writes nothing."""
+    return lambda self: self._quote_values(self.env["sale.order"])[name]
+
+
 class SupportTicket(models.Model):
     # one concern of the ticket per file, as Odoo core splits its large models
     _inherit = "support.ticket"  # pylint: disable=consider-merging-classes-inherited
@@ -48,9 +55,7 @@ class SupportTicket(models.Model):
         string="Quote",
         compute="_compute_quote",
         store=True,
-        # what _quote_values gives a ticket without an order: the value of a
-        # new ticket is inserted with it, and not written again once computed
-        default="pending",
+        default=_without_order("quote_state"),
         index=True,
         tracking=True,
         help="Pending: no quote sent. Quoted: its order was sent to the customer. "
@@ -62,7 +67,7 @@ class SupportTicket(models.Model):
         string="Payment",
         compute="_compute_quote",
         store=True,
-        default="not_paid",
+        default=_without_order("payment_state"),
         index=True,
         tracking=True,
         help="From the invoices of the order and its online payments.",
@@ -74,7 +79,7 @@ class SupportTicket(models.Model):
         string="Quoted (excl. tax)",
         compute="_compute_quote",
         store=True,
-        default=0.0,
+        default=_without_order("quote_amount_untaxed"),
         currency_field="quote_currency_id",
         aggregator="sum",
     )
