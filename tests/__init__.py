@@ -40,3 +40,4 @@ from . import test_support_acknowledgement
 from . import test_support_access_plan
 from . import test_support_scale_plan
 from . import test_support_area_followers
+from . import test_support_conversation
