@@ -145,3 +145,15 @@ class TestSupportAreaFollowers(SupportMailCommon):
             self._notified(ticket),
             self.user_manager.partner_id | self.user_agent.partner_id,
         )
+
+    def test_whoever_creates_an_area_follows_it(self):
+        team = (
+            self.env["support.team"]
+            .with_user(self.user_manager)
+            .create({"name": "Field service"})
+        )
+        follower = team.message_follower_ids
+        self.assertEqual(follower.partner_id, self.user_manager.partner_id)
+        self.assertIn(
+            self.env.ref("support_ticket.mt_team_ticket_new"), follower.subtype_ids
+        )
