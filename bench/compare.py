@@ -23,6 +23,14 @@ addons make them follow each new ticket and notify them of it, the peer inside
 the creating transaction, ours through Odoo's scheduled-message job (counted
 in the second line); at the end, each addon must have notified them of every
 ticket.
+
+A first line times the same two-field ``mail.thread`` record (a
+``mail.blacklist`` entry) created one by one in both databases: what a
+committed transaction creating any tracked record costs there, whatever the
+addon. It depends on the modules installed (``sale`` and ``account``, which
+this addon depends on, widen partners, companies and users); with
+``--same-modules`` (in ``bench/compare``), the peer's database has the modules
+this addon depends on too.
 """
 
 import argparse
@@ -117,6 +125,21 @@ class Driver:
             with self.registry.cursor() as cr:
                 self.env(cr)[self.model].create(self.values())
         return time.perf_counter() - start, self.drain()
+
+    def create_baseline(self, count):
+        start = time.perf_counter()
+        for _i in range(count):
+            self.counter += 1
+            with self.registry.cursor() as cr:
+                self.env(cr, SUPERUSER_ID)["mail.blacklist"].create(
+                    {"email": f"baseline{self.counter}@bench.example.org"}
+                )
+        return time.perf_counter() - start, 0.0
+
+    def modules(self):
+        with self.registry.cursor() as cr:
+            env = self.env(cr, SUPERUSER_ID)
+            return env["ir.module.module"].search_count([("state", "=", "installed")])
 
     def create_batch(self, count):
         start = time.perf_counter()
@@ -258,6 +281,7 @@ def main():
         driver.setup()
 
     work = [
+        ("baseline, one by one", "records", "create_baseline", args.tickets),
         ("tickets one by one", "tickets", "create_one_by_one", args.tickets),
         ("tickets in one call", "tickets", "create_batch", args.batch),
         ("emails opening tickets", "messages", "inbound", args.emails),
@@ -266,6 +290,10 @@ def main():
     print(
         f"{rounds} alternating rounds; figures per second, higher is better; "
         f"ratio = {drivers[0].label} / {drivers[1].label}"
+    )
+    print(
+        "modules installed: "
+        + ", ".join(f"{driver.label} {driver.modules()}" for driver in drivers)
     )
     print(f"{'':24} {drivers[0].label:>16} {drivers[1].label:>16} {'ratio':>7}")
     for title, unit, method, total in work:

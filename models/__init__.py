@@ -4,6 +4,7 @@ from . import support_stage
 from . import support_priority
 from . import support_category
 from . import support_ticket
+from . import support_ticket_code
 from . import support_ticket_company
 from . import support_ticket_conversation
 from . import support_ticket_cc
@@ -22,6 +23,7 @@ from . import support_ticket_input
 from . import support_ticket_rating
 from . import support_team_rating
 from . import support_ticket_merge
+from . import support_ticket_duplicate
 from . import mail_canned_response
 from . import mail_template
 from . import support_answer
@@ -37,6 +39,7 @@ from . import support_ticket_autoclose
 from . import support_ticket_overview
 from . import support_ticket_report
 from . import support_message_log
+from . import support_ticket_message_log
 from . import ir_attachment
 from . import mail_message
 from . import mail_thread

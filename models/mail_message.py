@@ -1,3 +1,5 @@
+"""Messages: what marks the automatic ones and links a message to its reply."""
+
 from odoo import fields, models
 
 

@@ -1,3 +1,5 @@
+"""Companies: the support alias of each company."""
+
 from odoo import fields, models
 
 

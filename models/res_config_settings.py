@@ -1,3 +1,5 @@
+"""Settings: the support options of Settings > Support."""
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import str2bool

@@ -1,3 +1,5 @@
+"""Contacts: their tickets, communication log and contracts (smart buttons)."""
+
 from odoo import fields, models
 
 # tickets shown on the customer form (the others through its button)

@@ -1,3 +1,5 @@
+"""Catalogs (areas, states, priorities, categories): what they share."""
+
 from odoo import api, fields, models, tools
 from odoo.exceptions import UserError
 from odoo.fields import Domain

@@ -1,3 +1,5 @@
+"""Categories of tickets: their price, area, assignee and portal texts."""
+
 from odoo import api, fields, models
 
 

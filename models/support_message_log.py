@@ -1,3 +1,5 @@
+"""Communication log: every email, SMS and push sent for tickets, delivered or not."""
+
 from markupsafe import Markup
 
 from odoo import api, fields, models

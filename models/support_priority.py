@@ -1,3 +1,5 @@
+"""Priorities of tickets."""
+
 from odoo import fields, models
 
 

@@ -1,3 +1,5 @@
+"""States of tickets: closed, resolved, waiting, what the customer sees."""
+
 from odoo import api, fields, models
 
 PORTAL_STATUSES = [

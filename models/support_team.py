@@ -1,3 +1,5 @@
+"""Support areas: their members, leader, hours, alias and followers."""
+
 import ast
 
 from odoo import api, fields, models

@@ -1,4 +1,4 @@
-"""Support ticket: notifications to customers and staff (email templates, SMS, log)."""
+"""Support ticket: notifications to customers and staff (email templates, SMS)."""
 
 from markupsafe import Markup
 
@@ -26,15 +26,6 @@ class SupportTicket(models.Model):
         compute="_compute_can_reply_by_email",
         help="The ticket came by email and an outgoing mail server is active.",
     )
-    message_log_count = fields.Integer(
-        compute="_compute_message_log_count", string="Messages sent"
-    )
-    delivery_error_count = fields.Integer(
-        compute="_compute_message_log_count",
-        string="Messages not delivered",
-        help="Emails and SMS of the ticket that could not be delivered: see why in "
-        "the communication log, and send them again from there.",
-    )
 
     # ------------------------------------------------------------
     # Computes
@@ -47,16 +38,6 @@ class SupportTicket(models.Model):
             ticket.can_reply_by_email = (
                 has_server and ticket.origin == "email" and bool(ticket.email_from)
             )
-
-    def _compute_message_log_count(self):
-        counts = {ticket: {} for ticket in self}
-        for ticket, state, count in self.env["support.message.log"]._read_group(
-            [("ticket_id", "in", self.ids)], ["ticket_id", "state"], ["__count"]
-        ):
-            counts.setdefault(ticket, {})[state] = count
-        for ticket in self:
-            ticket.message_log_count = sum(counts.get(ticket, {}).values())
-            ticket.delivery_error_count = counts.get(ticket, {}).get("error", 0)
 
     # ------------------------------------------------------------
     # Mail thread
@@ -377,23 +358,6 @@ class SupportTicket(models.Model):
     # ------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------
-
-    def action_view_message_log(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "support_ticket.support_message_log_action"
-        )
-        action["domain"] = [("ticket_id", "=", self.id)]
-        action["context"] = {"search_default_ticket_id": self.id}
-        return action
-
-    def action_view_delivery_errors(self):
-        """The messages of the ticket that were not delivered, to send them
-        again."""
-        action = self.action_view_message_log()
-        action["context"]["search_default_filter_error"] = 1
-        action["name"] = self.env._("Messages not delivered")
-        return action
 
     def action_send_sms(self):
         self.ensure_one()

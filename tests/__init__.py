@@ -24,6 +24,7 @@ from . import test_support_mail_corpus
 from . import test_support_mail_concurrency
 from . import test_support_rating
 from . import test_support_merge
+from . import test_support_duplicate
 from . import test_support_canned
 from . import test_support_answer_quality
 from . import test_support_answer

@@ -1,3 +1,5 @@
+"""Wizard: change the state of a ticket, with a note."""
+
 from odoo import api, fields, models
 from odoo.tools import is_html_empty
 
