@@ -14,6 +14,9 @@ smart button and Tickets tab), each ``--calls`` times as the support manager,
 and prints the median and the 95th percentile of each, then the ``EXPLAIN``
 of the slowest call's slowest query.
 
+``mail`` hands ``--emails`` emails to the server's mail gateway over XML-RPC
+(see ``scale_mail.py``), each opening a ticket.
+
 ``portal`` runs ``--portal-customers`` concurrent portal customers, each
 looping over their ticket list, a ticket page and a reply, and prints the
 latency of each kind of request, the errors, and whether every reply that got
@@ -537,7 +540,7 @@ class InProcessClient:
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("command", choices=["prepare", "measure", "portal"])
+    parser.add_argument("command", choices=["prepare", "measure", "portal", "mail"])
     parser.add_argument("-c", "--config", required=True)
     parser.add_argument("-d", "--database", required=True)
     parser.add_argument("--url", default="http://127.0.0.1:8069")
@@ -547,13 +550,24 @@ def main():
     parser.add_argument("--portal-loops", type=int, default=5)
     parser.add_argument("--portal-think", type=float, default=2.0)
     parser.add_argument("--calls", type=int, default=20)
+    parser.add_argument("--emails", type=int, default=50)
     args = parser.parse_args()
     config.parse_config(["-c", args.config, "-d", args.database, "--log-level=warn"])
     if args.command == "portal":
         from scale_portal import portal  # noqa: PLC0415 - the portal load, its own file
 
         return portal(args)
-    return {"prepare": prepare, "measure": measure}[args.command](args) or 0
+    if args.command == "mail":
+        from scale_mail import mail  # noqa: PLC0415 - the mail gateway, its own file
+
+        return mail(args)
+    if args.command == "prepare":
+        from scale_mail import ensure_alias  # noqa: PLC0415
+
+        prepare(args)
+        ensure_alias(args.database)
+        return 0
+    return measure(args) or 0
 
 
 if __name__ == "__main__":

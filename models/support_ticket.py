@@ -103,6 +103,10 @@ class SupportTicket(models.Model):
         check_company=True,
     )
     origin = fields.Selection(ORIGINS, required=True, default="manual", readonly=True)
+    # indexed: the mail gateway counts the tickets a sender opened in the
+    # last two hours (its loop check) for every email that opens one, and
+    # lists filter on the creation date
+    create_date = fields.Datetime(string="Created on", readonly=True, index=True)
     email_from = fields.Char(
         string="Sender email",
         help="Address the ticket came from, when it was opened by email.",

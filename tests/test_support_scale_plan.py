@@ -1,16 +1,42 @@
-"""The kanban, the grouped views, the sort by priority and the customer's tickets
-stay indexable and ordered as the catalogs are when the table is large."""
+"""The kanban, the grouped views, the sort by priority, the customer's tickets
+and the mail gateway's loop check stay indexable (and ordered as the catalogs
+are) when the table is large."""
 
 from unittest.mock import patch
 
 from odoo.tests import TransactionCase, new_test_user, tagged, users
 from odoo.tools import SQL
 
+from .mail_common import SupportMailCommon
+
 KANBAN_SPEC = {"code": {}, "name": {}, "stage_id": {"fields": {"display_name": {}}}}
 
 
+class PlanMixin:
+    """The queries a call runs, and their plans."""
+
+    def _queries(self, func):
+        """Run ``func`` and return the SQL of the queries on tickets it ran."""
+        queries = []
+        execute = type(self.env.cr).execute
+
+        def recording(cr, query, params=None, log_exceptions=True):
+            if isinstance(query, SQL):
+                query, params = query.code, query.params
+            queries.append((query, params))
+            return execute(cr, query, params, log_exceptions)
+
+        with patch.object(type(self.env.cr), "execute", recording):
+            func()
+        return queries
+
+    def _plan(self, query, params):
+        self.env.cr.execute(SQL("EXPLAIN " + query, *params))
+        return "\n".join(line for (line,) in self.env.cr.fetchall())
+
+
 @tagged("post_install", "-at_install")
-class TestSupportScalePlan(TransactionCase):
+class TestSupportScalePlan(PlanMixin, TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -60,25 +86,6 @@ class TestSupportScalePlan(TransactionCase):
             )
         )
         cls.env.cr.execute("ANALYZE support_ticket")
-
-    def _queries(self, func):
-        """Run ``func`` and return the SQL of the queries on tickets it ran."""
-        queries = []
-        execute = type(self.env.cr).execute
-
-        def recording(cr, query, params=None, log_exceptions=True):
-            if isinstance(query, SQL):
-                query, params = query.code, query.params
-            queries.append((query, params))
-            return execute(cr, query, params, log_exceptions)
-
-        with patch.object(type(self.env.cr), "execute", recording):
-            func()
-        return queries
-
-    def _plan(self, query, params):
-        self.env.cr.execute(SQL("EXPLAIN " + query, *params))
-        return "\n".join(line for (line,) in self.env.cr.fetchall())
 
     @users("scale_plan_manager")
     def test_kanban_counts_open_tickets_from_the_index(self):
@@ -203,3 +210,57 @@ class TestSupportScalePlan(TransactionCase):
         plan = self._plan(*count)
         self.assertIn("support_ticket_partner_company_idx", plan)
         self.assertNotIn("Seq Scan on support_ticket ", plan + " ")
+
+
+@tagged("post_install", "-at_install")
+class TestSupportMailScalePlan(PlanMixin, SupportMailCommon):
+    """For every email that opens a ticket, Odoo's mail gateway counts the
+    tickets its sender opened in the last two hours (its loop check): that
+    count reads the recent tickets, not the whole table."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        template = cls._create_ticket(email_from="old@customer.example.com")
+        cls.env.flush_all()
+        # a large table of tickets opened by email a month ago
+        cls.env.execute_query(
+            SQL(
+                """
+                INSERT INTO support_ticket (code, name, company_id, category_id,
+                    priority_id, priority_sequence, team_id, stage_id, origin,
+                    is_locked, portal_status, notify_customer, email_from,
+                    create_date, write_date)
+                SELECT 'LOOP-' || g, 'Old ' || g, company_id, category_id,
+                       priority_id, priority_sequence, team_id, stage_id, 'email',
+                       is_locked, portal_status, notify_customer,
+                       'sender' || g %% 500 || '@customer.example.com',
+                       now() - interval '30 days', now() - interval '30 days'
+                  FROM support_ticket, generate_series(1, 30000) AS g
+                 WHERE id = %s
+                """,
+                template.id,
+            )
+        )
+        cls.env.cr.execute("ANALYZE support_ticket")
+
+    def test_loop_check_reads_the_recent_tickets(self):
+        raw = self.build_email(email_from="Sender <sender7@customer.example.com>")
+        ticket = None
+
+        def process():
+            nonlocal ticket
+            ticket = self.process(raw, acknowledge=False)
+
+        queries = self._queries(process)
+        self.assertTrue(ticket, "the email opened a ticket")
+        counts = [
+            (query, params)
+            for query, params in queries
+            if query.startswith('SELECT COUNT(*) FROM "support_ticket"')
+            and '"create_date"' in query
+        ]
+        self.assertEqual(len(counts), 1, queries)
+        plan = self._plan(*counts[0])
+        self.assertNotIn("Seq Scan on support_ticket ", plan + " ", plan)
+        self.assertIn("support_ticket__create_date_index", plan)
