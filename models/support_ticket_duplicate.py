@@ -8,7 +8,7 @@ from odoo.tools import SQL
 # duplicates shown on a ticket, the closest first
 DUPLICATE_LIMIT = 5
 # pg_trgm similarity of two subjects from which they are "close"
-DUPLICATE_SIMILARITY = 0.4
+DUPLICATE_SIMILARITY = 0.5
 
 
 class SupportTicket(models.Model):

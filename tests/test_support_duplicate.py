@@ -67,6 +67,20 @@ class TestSupportDuplicates(SupportTicketCommon):
         self.assertEqual(first.duplicate_ticket_ids, second)
         self.assertFalse(third.duplicate_ticket_ids)
 
+    def test_shared_words_are_not_enough(self):
+        # two requests of the same customer about the same place: a trigram
+        # similarity of 0.40, from the long words they share
+        laptop = self._create_ticket(
+            name="Laptop of the warehouse manager is slow",
+            partner_id=self.customer.id,
+        )
+        printer = self._create_ticket(
+            name="The label printer of the warehouse is offline",
+            partner_id=self.customer.id,
+        )
+        self.assertFalse(laptop.duplicate_ticket_ids)
+        self.assertFalse(printer.duplicate_ticket_ids)
+
     @users("st_agent2")
     def test_only_visible_duplicates(self):
         # Bob is not in the technical area: he sees neither ticket...
