@@ -33,6 +33,7 @@ from . import support_ticket_answer
 from . import support_channel
 from . import support_sla
 from . import support_ticket_sla
+from . import support_ticket_first_response
 from . import support_ticket_sla_check
 from . import support_ticket_assignment
 from . import support_ticket_autoclose

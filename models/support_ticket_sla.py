@@ -1,4 +1,4 @@
-"""Support ticket: its SLA, first response, deadlines and status."""
+"""Support ticket: its SLA, deadlines and status."""
 
 from odoo import api, fields, models
 
@@ -51,12 +51,6 @@ class SupportTicket(models.Model):
         tracking=True,
         help="Service level agreement of the ticket: the most specific one that "
         "matches its area, priority, category and contract, then the strictest.",
-    )
-    first_response_date = fields.Datetime(
-        compute="_compute_first_response_date",
-        store=True,
-        copy=False,
-        help="First public reply of the team to the customer.",
     )
     stage_log_ids = fields.One2many(
         "support.ticket.stage.log", "ticket_id", string="Time in states", copy=False
@@ -119,27 +113,6 @@ class SupportTicket(models.Model):
         found = self.env["support.sla"]._find_for_tickets(self)
         for ticket in self:
             ticket.sla_id = found.get(ticket)
-
-    @api.depends(
-        "reply_ids.date",
-        "reply_ids.origin",
-        "reply_ids.is_internal",
-        "reply_ids.author_id",
-    )
-    def _compute_first_response_date(self):
-        for ticket in self:
-            # the team's public replies, by internal users (not customers
-            # writing from a portal account)
-            replies = ticket.reply_ids if ticket.has_staff_reply else ()
-            dates = [
-                reply.date
-                for reply in replies
-                if reply.origin == "manual"
-                and not reply.is_internal
-                and reply.date
-                and any(not user.share for user in reply.author_id.sudo().user_ids)
-            ]
-            ticket.first_response_date = min(dates, default=False)
 
     @api.depends(
         "sla_id",

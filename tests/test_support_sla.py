@@ -1,5 +1,7 @@
 """SLA deadlines in working hours, with pauses, and which SLA a ticket gets."""
 
+from unittest.mock import patch
+
 from psycopg2.errors import CheckViolation
 
 from odoo.exceptions import AccessError
@@ -156,6 +158,44 @@ class TestSupportSlaDeadlines(SupportSlaCommon):
         # a closed ticket does not move when time passes
         self._refresh(on_time, utc(9, 8))
         self.assertEqual(on_time.sla_status, "met")
+
+    def test_first_response_kept_by_the_replies(self):
+        ticket = self._ticket_at(utc(0, 8))
+        planned = []
+        plan = type(ticket)._sla_plan
+
+        def counting(record, *args, **kwargs):
+            planned.append(record.id)
+            return plan(record, *args, **kwargs)
+
+        with patch.object(type(ticket), "_sla_plan", counting):
+            # the customer's replies change neither the first response nor
+            # the deadlines: the SLA is not planned again for them
+            with self._at(utc(0, 9)):
+                ticket._add_reply("Any news?", origin="portal")
+                ticket._add_reply("Still broken", origin="email")
+                self.env.flush_all()
+            self.assertFalse(ticket.first_response_date)
+            self.assertEqual(planned, [])
+            # the team's answer is the response: planned once
+            with self._at(utc(0, 10)):
+                answer = ticket.with_user(self.user_agent)._add_reply("We are on it")
+                self.env.flush_all()
+            self.assertEqual(ticket.first_response_date, utc(0, 10))
+            self.assertEqual(planned, ticket.ids)
+        self.assertEqual(ticket.sla_deadline, ticket.sla_resolution_deadline)
+        # a later answer keeps the first one
+        with self._at(utc(0, 11)):
+            later = ticket.with_user(self.user_agent)._add_reply("Fixed, I think")
+            self.env.flush_all()
+        self.assertEqual(ticket.first_response_date, utc(0, 10))
+        # the first answer made internal, then deleted: the next one counts,
+        # then none
+        answer.sudo().is_internal = True
+        self.assertEqual(ticket.first_response_date, utc(0, 11))
+        later.sudo().unlink()
+        self.assertFalse(ticket.first_response_date)
+        self.assertEqual(ticket.sla_deadline, ticket.sla_response_deadline)
 
     def test_status_over_time(self):
         ticket = self._ticket_at(utc(0, 8))
