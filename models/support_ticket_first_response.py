@@ -19,8 +19,9 @@ class SupportTicket(models.Model):
     def _sla_update_first_response(self):
         """Set the first response of the tickets from their replies: the
         team's first public reply, by an internal user (not a customer
-        writing from a portal account). Written only where it changes: only
-        then are the SLA's deadlines planned again."""
+        writing from a portal account). Written only where it changes (only
+        then are the SLA's deadlines planned again), in one write per value."""
+        changed = {}
         for ticket in self.sudo():
             dates = [
                 reply.date
@@ -32,7 +33,9 @@ class SupportTicket(models.Model):
             ]
             first = min(dates, default=False)
             if ticket.first_response_date != first:
-                ticket.first_response_date = first
+                changed.setdefault(first, []).append(ticket.id)
+        for first, ids in changed.items():
+            self.browse(ids).sudo().write({"first_response_date": first})
 
 
 class SupportTicketReply(models.Model):

@@ -1,3 +1,5 @@
+from unittest.mock import patch
+
 from odoo.tests import new_test_user, tagged, users, warmup
 
 from .common import SupportHttpCase, SupportTicketCommon
@@ -121,6 +123,36 @@ class TestSupportPerformance(SupportTicketCommon):
         # customer (message, email)
         with self.assertQueryCount(st_agent=40):
             ticket._add_reply("We are on it")
+
+    @users("st_agent")
+    def test_answer_tickets_in_batch(self):
+        """The first responses of tickets answered together are written
+        together, not one write per ticket."""
+        Reply = self.env["support.ticket.reply"]
+        tickets = self.tickets.with_env(self.env).filtered(
+            lambda t: t.user_id == self.env.user and not t.first_response_date
+        )[:40]
+        self.assertEqual(len(tickets), 40)
+        writes = []
+        write = type(tickets).write
+
+        def counting(records, vals):
+            if "first_response_date" in vals:
+                writes.append(len(records))
+            return write(records, vals)
+
+        with patch.object(type(tickets), "write", counting):
+            replies = Reply.create(
+                [{"ticket_id": ticket.id, "body": "On it"} for ticket in tickets]
+            )
+            self.env.flush_all()
+        self.assertEqual(
+            set(tickets.mapped("first_response_date")), set(replies.mapped("date"))
+        )
+        # one write per distinct date of the replies (made within a second or
+        # two), for all their tickets
+        self.assertLessEqual(len(writes), len(set(replies.mapped("date"))))
+        self.assertEqual(sum(writes), 40)
 
     @users("st_agent")
     @warmup
