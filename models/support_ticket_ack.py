@@ -123,6 +123,10 @@ class SupportTicket(models.Model):
                 fields.Datetime.now() + timedelta(minutes=1)
             )
         if sent:
+            # queued, as a job's emails are (Odoo sends the mail of server
+            # actions through its queue): wake the queue up now rather than
+            # at its next hourly run
+            self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger()
             _logger.info("Support: %s acknowledgement(s) sent", sent)
         return sent
 

@@ -64,11 +64,18 @@ class TestSupportAcknowledgement(SupportMailCommon):
         self.assertTrue(
             self.env["ir.cron.trigger"].sudo().search([("cron_id", "=", cron.id)])
         )
+        Trigger = self.env["ir.cron.trigger"].sudo()
+        queue = self.env.ref("mail.ir_cron_mail_scheduler_action").sudo()
+        Trigger.search([("cron_id", "=", queue.id)]).unlink()
         self.assertEqual(self.send_acknowledgements(), 1)
         self.assertFalse(ticket.ack_pending)
         ack = self._acks(ticket)
         self.assertEqual(len(ack), 1)
         self.assertEqual(ack.recipient_ids, self.customer)
+        # queued, and Odoo's mail queue woken up to send it now
+        self.assertEqual(ack.state, "outgoing")
+        self.env.cr.flush()
+        self.assertTrue(Trigger.search([("cron_id", "=", queue.id)]))
         # run again: nothing twice
         self.assertEqual(self.send_acknowledgements(), 0)
         self.assertEqual(self._acks(ticket), ack)
